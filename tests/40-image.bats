@@ -350,7 +350,7 @@ runs_sleep() {
 	docker exec "$1" pgrep -x sleep >/dev/null 2>&1
 }
 
-@test "bad keys: a line that is no public key refuses the start in one line" {
+@test "bad keys: a line that is no key, or a directory, refuses the start in one line" {
 	local keys want
 	keys=$(printf '%s\nnot-a-key AAAA\n' "$(cat "$BATS_FILE_TMPDIR/id.pub")")
 	run docker run --rm --label "$KEY_LABEL=$TAG" --network none \
@@ -358,6 +358,13 @@ runs_sleep() {
 	[ "$status" -eq 1 ]
 	want="dockerfly-init: authorized keys from SSH_AUTHORIZED_KEYS: line 2 is not a public key:"
 	assert_eq "error" "$want not-a-key AAAA..." "$(grep dockerfly-init <<<"$output")"
+
+	run docker run --rm --label "$KEY_LABEL=$TAG" --network none \
+		-v "$BATS_TEST_TMPDIR:/etc/dockerfly/authorized_keys:ro" "$IMAGE" true
+	[ "$status" -eq 1 ]
+	want="dockerfly-init: install authorized keys:"
+	assert_eq "error" "$want /etc/dockerfly/authorized_keys is not a readable file" \
+		"$(grep dockerfly-init <<<"$output")"
 }
 
 @test "podman: the image imported into podman runs and sets up keys" {
