@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+
+#include "log.h"
+
+static const char *log_prog = "dockerfly";
+static const char *log_container;
+static bool log_debug_on;
+
+void log_init(const char *prog)
+{
+	log_prog = prog;
+}
+
+void log_set_debug(bool on)
+{
+	log_debug_on = on;
+}
+
+bool log_debug_enabled(void)
+{
+	return log_debug_on;
+}
+
+void log_set_container(const char *id)
+{
+	log_container = id;
+}
+
+static void log_line(const char *level, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (log_container)
+		fprintf(stderr, "%s: %scontainer %s: %s\n", log_prog, level, log_container, line);
+	else
+		fprintf(stderr, "%s: %s%s\n", log_prog, level, line);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("", fmt, ap);
+	va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_debug_on)
+		return;
+	va_start(ap, fmt);
+	log_line("debug: ", fmt, ap);
+	va_end(ap);
+}
+
+void log_audit(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+
+	openlog(log_prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	syslog(LOG_INFO, "container %s: %s", log_container ? log_container : "?", line);
+	closelog();
+}
