@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef DF_SETTINGS_H
+#define DF_SETTINGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "err.h"
+#include "parse.h"
+
+/*
+ * A container's dockerfly settings. They come from one source: annotations
+ * ("dockerfly.KEY", "dockerfly.nicN.KEY") or environment variables ("DOCKERFLY_KEY",
+ * "DOCKERFLY_NICN_KEY"). NIC 0 is the one without "nicN"; N runs 1..15. Every key is checked
+ * as it is set; settings_finish() then checks what only the whole can tell.
+ */
+
+#define DF_MAX_NICS 16
+#define DF_MAX_ADDRS 8
+#define DF_MAX_ROUTES 16
+
+struct df_nic {
+	bool used;
+	unsigned int keys;	/* bit per key, to refuse a key given twice */
+	char parent[IFNAMSIZ];
+	char ifname[IFNAMSIZ];
+	struct df_prefix addrs[DF_MAX_ADDRS];
+	unsigned int n_addrs;
+	struct df_addr gateways[2];	/* at most one per family */
+	unsigned int n_gateways;
+	struct df_route routes[DF_MAX_ROUTES];
+	unsigned int n_routes;
+	unsigned char mac[6];
+	bool has_mac;
+	unsigned int mtu;	/* 0: the kernel's choice (the parent's) */
+	uint32_t mode;		/* MACVLAN_MODE_* */
+};
+
+enum df_source {
+	DF_SOURCE_NONE,
+	DF_SOURCE_STATE,	/* annotations in the runtime's state */
+	DF_SOURCE_CONFIG,	/* annotations in the bundle's config.json */
+	DF_SOURCE_ENV,		/* process.env in the bundle's config.json */
+};
+
+struct df_settings {
+	struct df_nic nic[DF_MAX_NICS];
+	enum df_source source;
+	bool debug;
+};
+
+void settings_init(struct df_settings *s);
+const char *settings_source_name(enum df_source source);
+
+/* Is @key an annotation dockerfly reads ("dockerfly." prefix)? */
+bool settings_is_annotation(const char *key);
+/* Is @entry ("NAME=VALUE") an environment variable dockerfly reads ("DOCKERFLY_" prefix)? */
+bool settings_is_env(const char *entry);
+
+/* Apply the annotation @key = @value. Unknown keys and bad values are refused. */
+int settings_set_annotation(struct df_settings *s, const char *key, const char *value,
+			    struct df_err *e);
+/* Apply one environment entry "DOCKERFLY_KEY=VALUE". */
+int settings_set_env(struct df_settings *s, const char *entry, struct df_err *e);
+
+/*
+ * Check the settings as a whole and fill in defaults: every NIC named has a parent, names and
+ * addresses are unique across NICs, at most one default gateway per family across all NICs,
+ * a gateway has an address of its family on its NIC, IPv6 gets an MTU of at least 1280.
+ * Returns the number of NICs in use.
+ */
+int settings_finish(struct df_settings *s, struct df_err *e);
+
+#endif
