@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+
+#include "addr.h"
+
+struct addr_parse {
+	const struct nlattr *local, *address;
+};
+
+static int addr_attr(const struct nlattr *attr, void *data)
+{
+	struct addr_parse *p = data;
+
+	if (mnl_attr_get_type(attr) == IFA_LOCAL)
+		p->local = attr;
+	else if (mnl_attr_get_type(attr) == IFA_ADDRESS)
+		p->address = attr;
+	return MNL_CB_OK;
+}
+
+static int addr_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_table *t = data;
+	struct addr_parse p = {0};
+	const struct nlattr *a;
+	struct addr_entry *ent;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifa)))
+		return MNL_CB_OK;
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+		return MNL_CB_OK;
+	if (mnl_attr_parse(nlh, sizeof(*ifa), addr_attr, &p) < 0)
+		return MNL_CB_ERROR;
+	/* IFA_LOCAL is the interface's own address; IFA_ADDRESS the peer's on point-to-point. */
+	a = p.local ? p.local : p.address;
+	if (!a || mnl_attr_get_payload_len(a) != addr_size(ifa->ifa_family))
+		return MNL_CB_OK;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct addr_entry *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		t->v = v;
+		t->cap = cap;
+	}
+	ent = &t->v[t->n++];
+	memset(ent, 0, sizeof(*ent));
+	ent->index = (int)ifa->ifa_index;
+	ent->prefix.addr.family = ifa->ifa_family;
+	ent->prefix.len = ifa->ifa_prefixlen;
+	memcpy(ent->prefix.addr.bytes, mnl_attr_get_payload(a), addr_size(ifa->ifa_family));
+	return MNL_CB_OK;
+}
+
+int addr_dump(struct nl *nl, struct addr_table *t, struct df_err *e)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_request(nl, buf, RTM_GETADDR, NLM_F_DUMP);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	int r;
+
+	ifa->ifa_family = AF_UNSPEC;
+	memset(t, 0, sizeof(*t));
+	r = nl_talk(nl, nlh, addr_msg, t);
+	if (r < 0) {
+		addr_table_free(t);
+		return nl_fail(nl, e, -r, "list addresses");
+	}
+	return 0;
+}
+
+void addr_table_free(struct addr_table *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+const struct addr_entry *addr_find(const struct addr_table *t, const struct df_addr *a)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (addr_equal(&t->v[i].prefix.addr, a))
+			return &t->v[i];
+	}
+	return NULL;
+}
+
+/* The IPv4 broadcast address of @p, for subnets that have one. */
+static void broadcast4(const struct df_prefix *p, unsigned char out[4])
+{
+	uint32_t a, mask = p->len ? ~0u << (32 - p->len) : 0;
+
+	memcpy(&a, p->addr.bytes, 4);
+	a = htonl(ntohl(a) | ~mask);
+	memcpy(out, &a, 4);
+}
+
+static struct nlmsghdr *addr_request(struct nl *nl, char *buf, uint16_t type, uint16_t flags,
+				     int index, const struct df_prefix *p)
+{
+	struct nlmsghdr *nlh = nl_request(nl, buf, type, flags);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	unsigned int size = addr_size(p->addr.family);
+
+	ifa->ifa_family = (unsigned char)p->addr.family;
+	ifa->ifa_prefixlen = p->len;
+	ifa->ifa_index = (unsigned int)index;
+	mnl_attr_put(nlh, IFA_LOCAL, size, p->addr.bytes);
+	mnl_attr_put(nlh, IFA_ADDRESS, size, p->addr.bytes);
+	return nlh;
+}
+
+int addr_add(struct nl *nl, int index, const struct df_prefix *p, uint32_t flags,
+	     struct df_err *e)
+{
+	char buf[NL_REQ_SIZE], text[DF_PREFIX_STRLEN];
+	struct nlmsghdr *nlh =
+		addr_request(nl, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, index, p);
+	int r;
+
+	if (p->addr.family == AF_INET && p->len < 31) {
+		unsigned char brd[4];
+
+		broadcast4(p, brd);
+		mnl_attr_put(nlh, IFA_BROADCAST, 4, brd);
+	}
+	if (flags)
+		mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
+	r = nl_talk(nl, nlh, NULL, NULL);
+	if (r < 0)
+		return nl_fail(nl, e, -r, "add address %s", prefix_str(p, text));
+	return 0;
+}
+
+int addr_del(struct nl *nl, int index, const struct df_prefix *p, struct df_err *e)
+{
+	char buf[NL_REQ_SIZE], text[DF_PREFIX_STRLEN];
+	struct nlmsghdr *nlh = addr_request(nl, buf, RTM_DELADDR, 0, index, p);
+	int r;
+
+	r = nl_talk(nl, nlh, NULL, NULL);
+	if (r < 0)
+		return nl_fail(nl, e, -r, "delete address %s", prefix_str(p, text));
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef DF_CAPS_H
+#define DF_CAPS_H
+
+#include <stdbool.h>
+
+#include "err.h"
+
+/*
+ * Capabilities, dropped in two steps. Before any input is read the hook keeps only what its
+ * stage may need: CAP_NET_ADMIN (rtnetlink changes), CAP_NET_RAW (ARP and DHCP packets) and,
+ * to attach, CAP_SYS_ADMIN (setns) and CAP_SYS_PTRACE (runtimes make the container's init
+ * non-dumpable, and only this opens its /proc/PID/ns/net then). Once inside the container's
+ * namespace, caps_enter_done() drops the last two. No-new-privileges is set as well.
+ *
+ * Run without privileges (tests of parsing), there is nothing to drop and this succeeds.
+ */
+int caps_limit(bool attach, struct df_err *e);
+int caps_enter_done(struct df_err *e);
+
+#endif
