@@ -26,7 +26,7 @@ DF_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 B := build
 # Code shared by the hook, the runtime wrapper and the unit tests.
 CORE := err log parse settings json state spec sources
-HOOK := $(CORE) nl link addr route netns caps attach
+HOOK := $(CORE) conf nl link addr route netns caps probe ipv6 shim attach
 
 CORE_OBJ := $(CORE:%=$(B)/%.o)
 HOOK_OBJ := $(HOOK:%=$(B)/%.o) $(B)/hook.o

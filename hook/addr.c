@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,6 +12,8 @@
 
 struct addr_parse {
 	const struct nlattr *local, *address;
+	uint32_t flags;
+	bool has_flags;
 };
 
 static int addr_attr(const struct nlattr *attr, void *data)
@@ -21,6 +24,11 @@ static int addr_attr(const struct nlattr *attr, void *data)
 		p->local = attr;
 	else if (mnl_attr_get_type(attr) == IFA_ADDRESS)
 		p->address = attr;
+	else if (mnl_attr_get_type(attr) == IFA_FLAGS &&
+		 mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
+		p->flags = mnl_attr_get_u32(attr);
+		p->has_flags = true;
+	}
 	return MNL_CB_OK;
 }
 
@@ -59,6 +67,8 @@ static int addr_msg(const struct nlmsghdr *nlh, void *data)
 	ent->index = (int)ifa->ifa_index;
 	ent->prefix.addr.family = ifa->ifa_family;
 	ent->prefix.len = ifa->ifa_prefixlen;
+	/* IFA_FLAGS carries all 32 bits; the header's byte only the first eight. */
+	ent->flags = p.has_flags ? p.flags : ifa->ifa_flags;
 	memcpy(ent->prefix.addr.bytes, mnl_attr_get_payload(a), addr_size(ifa->ifa_family));
 	return MNL_CB_OK;
 }

@@ -13,6 +13,7 @@
 struct addr_entry {
 	int index;
 	struct df_prefix prefix;
+	uint32_t flags;		/* IFA_F_* */
 };
 
 struct addr_table {

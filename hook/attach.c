@@ -3,14 +3,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/if_addr.h>
 
 #include "addr.h"
 #include "attach.h"
 #include "caps.h"
+#include "ipv6.h"
 #include "link.h"
 #include "log.h"
 #include "netns.h"
+#include "probe.h"
 #include "route.h"
+#include "shim.h"
 #include "util.h"
 
 /* What one run changed for one NIC, so that a failure can take exactly that back. */
@@ -24,9 +28,11 @@ struct undo {
 	unsigned int n_routes;
 	struct route_entry replaced[2];	/* default routes ours replaced, to put back */
 	unsigned int n_replaced;
+	bool shim;		/* host routes through the parent's shim */
 };
 
 struct run {
+	const struct df_conf *conf;
 	struct nl host;		/* opened in the host's namespace */
 	struct nl cont;		/* opened in the container's namespace */
 	int nsfd;
@@ -119,13 +125,16 @@ static int make_link(struct run *run, const struct df_nic *nic, struct link_info
 	return 0;
 }
 
-static int add_addresses(struct run *run, const struct df_nic *nic, struct undo *u,
-			 struct df_err *e)
+/* The addresses of @nic not yet on its link, split by family; one held elsewhere is refused. */
+static int new_addresses(struct run *run, const struct df_nic *nic, struct undo *u,
+			 struct df_prefix *v4, unsigned int *n4, struct df_prefix *v6,
+			 unsigned int *n6, struct df_err *e)
 {
 	struct addr_table have;
 	char text[DF_PREFIX_STRLEN], other[IFNAMSIZ];
-	int r = 0;
+	int r;
 
+	*n4 = *n6 = 0;
 	r = addr_dump(&run->cont, &have, e);
 	if (r < 0)
 		return r;
@@ -135,22 +144,87 @@ static int add_addresses(struct run *run, const struct df_nic *nic, struct undo 
 
 		if (got && got->index == u->index && got->prefix.len == p->len) {
 			log_debug("%s: address %s already set", nic->ifname, prefix_str(p, text));
-			continue;
-		}
-		if (got) {
+		} else if (got) {
 			if (!if_indextoname((unsigned int)got->index, other))
 				snprintf(other, sizeof(other), "#%d", got->index);
 			r = df_fail(e, EEXIST, "add address %s: already present on %s",
 				    prefix_str(p, text), other);
-			break;
-		}
-		r = addr_add(&run->cont, u->index, p, 0, e);
-		if (r == 0) {
-			u->addrs[u->n_addrs++] = *p;
-			log_debug("%s: added address %s", nic->ifname, prefix_str(p, text));
+		} else if (p->addr.family == AF_INET) {
+			v4[(*n4)++] = *p;
+		} else {
+			v6[(*n6)++] = *p;
 		}
 	}
 	addr_table_free(&have);
+	return r;
+}
+
+static int add_list(struct run *run, const struct df_nic *nic, struct undo *u,
+		    const struct df_prefix *list, unsigned int n, uint32_t flags, struct df_err *e)
+{
+	char text[DF_PREFIX_STRLEN];
+
+	for (unsigned int i = 0; i < n; i++) {
+		int r = addr_add(&run->cont, u->index, &list[i], flags, e);
+
+		if (r < 0)
+			return r;
+		u->addrs[u->n_addrs++] = list[i];
+		log_debug("%s: added address %s", nic->ifname, prefix_str(&list[i], text));
+	}
+	return 0;
+}
+
+/* Probe the new IPv4 addresses, add them, then announce them; all from the container's NIC. */
+static int add_ipv4(struct run *run, const struct df_nic *nic, struct undo *u,
+		    const unsigned char mac[6], const struct df_prefix *v4, unsigned int n,
+		    struct df_err *e)
+{
+	struct df_addr a[DF_MAX_ADDRS];
+	struct arp_port port = {.fd = -1};
+	int r;
+
+	if (!n)
+		return 0;
+	for (unsigned int i = 0; i < n; i++)
+		a[i] = v4[i].addr;
+	r = arp_open(&port, u->index, mac, e);
+	if (r == 0)
+		r = arp_probe(&port, a, n, nic->dad, e);
+	if (r == 0)
+		r = add_list(run, nic, u, v4, n, 0, e);
+	if (r == 0)
+		r = arp_announce(&port, a, n, e);
+	arp_close(&port);
+	return r;
+}
+
+/*
+ * IPv6 addresses go on first so that the kernel's duplicate address detection runs while
+ * the IPv4 probes do; the outcome is awaited at the end.
+ */
+static int add_addresses(struct run *run, const struct df_nic *nic, struct undo *u,
+			 const unsigned char mac[6], struct df_err *e)
+{
+	struct df_prefix v4[DF_MAX_ADDRS], v6[DF_MAX_ADDRS];
+	struct ipv6_tuning tuning = {0};
+	unsigned int n4, n6;
+	int r;
+
+	r = new_addresses(run, nic, u, v4, &n4, v6, &n6, e);
+	if (r < 0)
+		return r;
+	if (n6) {
+		r = ipv6_prepare(nic->ifname, nic->dad, &tuning, e);
+		if (r == 0)
+			r = add_list(run, nic, u, v6, n6, nic->dad == DF_DAD_OFF ? IFA_F_NODAD : 0,
+				     e);
+	}
+	if (r == 0)
+		r = add_ipv4(run, nic, u, mac, v4, n4, e);
+	if (r == 0)
+		r = ipv6_wait_dad(&run->cont, u->index, v6, n6, nic->dad, e);
+	ipv6_restore(&tuning);
 	return r;
 }
 
@@ -231,9 +305,12 @@ static int add_routes(struct run *run, const struct df_nic *nic, struct undo *u,
 }
 
 /* Take back what this run did to one NIC, newest first. Failures here are only logged. */
-static void undo_nic(struct run *run, struct undo *u)
+static void undo_nic(struct run *run, const struct df_nic *nic, struct undo *u)
 {
 	struct df_err e;
+
+	if (u->shim && shim_release(&run->host, nic, run->conf, &e) < 0)
+		log_debug("undo: %s", e.msg);
 
 	if (!u->created) {
 		while (u->n_routes)
@@ -276,27 +353,34 @@ static int attach_nic(struct run *run, const struct df_nic *nic, struct undo *u,
 	if (r < 0)
 		return r;
 
-	r = add_addresses(run, nic, u, e);
-	if (r < 0)
-		return r;
-
+	/* Up before the addresses: conflict probes go out through the NIC itself. */
 	if (!(li.flags & IFF_UP)) {
 		r = link_set_up(&run->cont, u->index, nic->ifname, e);
 		if (r < 0)
 			return r;
 	}
 
+	r = add_addresses(run, nic, u, li.mac, e);
+	if (r < 0)
+		return r;
+
 	r = add_routes(run, nic, u, e);
 	if (r < 0)
 		return r;
+
+	r = shim_attach(&run->host, nic, run->conf, e);
+	if (r < 0)
+		return r;
+	u->shim = nic->host_route;
 
 	audit_nic(nic, &li);
 	return 0;
 }
 
-int attach_all(pid_t pid, const struct df_settings *s, struct df_err *e)
+int attach_all(pid_t pid, const struct df_settings *s, const struct df_conf *conf,
+	       struct df_err *e)
 {
-	struct run run = {.nsfd = -1};
+	struct run run = {.conf = conf, .nsfd = -1};
 	int r = 0, n;
 
 	r = open_sockets(&run, pid, e);
@@ -309,20 +393,27 @@ int attach_all(pid_t pid, const struct df_settings *s, struct df_err *e)
 	}
 	if (r < 0) {
 		while (n-- > 0)
-			undo_nic(&run, &run.undo[n]);
+			undo_nic(&run, &s->nic[n], &run.undo[n]);
 	}
 	close_sockets(&run);
 	return r;
 }
 
-int release_all(pid_t pid, const struct df_settings *s, struct df_err *e)
+int release_all(const struct df_settings *s, const struct df_conf *conf, struct df_err *e)
 {
-	(void)pid;
-	(void)e;
-	for (int n = 0; n < DF_MAX_NICS; n++) {
-		if (s->nic[n].used)
-			log_debug("%s: nothing held outside the container to release",
-				  s->nic[n].ifname);
+	struct nl host;
+	int r;
+
+	r = nl_open(&host, e);
+	for (int n = 0; n < DF_MAX_NICS && r == 0; n++) {
+		if (!s->nic[n].used)
+			continue;
+		r = shim_release(&host, &s->nic[n], conf, e);
+		if (r < 0)
+			df_err_prefix(e, "%s: release", s->nic[n].ifname);
+		else
+			log_debug("%s: released", s->nic[n].ifname);
 	}
-	return 0;
+	nl_close(&host);
+	return r;
 }

@@ -4,19 +4,26 @@
 
 #include <sys/types.h>
 
+#include "conf.h"
 #include "err.h"
 #include "settings.h"
 
 /*
  * Give the container whose init is @pid every NIC of @s: a macvlan on the NIC's parent made
  * straight in the container's network namespace, with MAC, MTU, addresses, link up, default
- * route(s) and extra routes. Converges: what is already there as asked is left alone, so a
+ * route(s) and extra routes; new IPv4 addresses are probed for conflicts first and announced
+ * after, IPv6 ones pass the kernel's duplicate address detection; host routes through the
+ * parent's shim when asked. Converges: what is already there as asked is left alone, so a
  * second run changes nothing. On failure everything this run made is undone.
  * Enters the container's network namespace; the caller must not rely on its own afterwards.
  */
-int attach_all(pid_t pid, const struct df_settings *s, struct df_err *e);
+int attach_all(pid_t pid, const struct df_settings *s, const struct df_conf *conf,
+	       struct df_err *e);
 
-/* Release what the container's NICs hold outside its namespace. Succeeds when it is gone. */
-int release_all(pid_t pid, const struct df_settings *s, struct df_err *e);
+/*
+ * Release what the container's NICs hold outside its namespace (host routes, the shim when
+ * its last user goes). Needs no namespace: succeeds when the container is long gone.
+ */
+int release_all(const struct df_settings *s, const struct df_conf *conf, struct df_err *e);
 
 #endif

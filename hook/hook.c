@@ -82,19 +82,20 @@ static int read_state(struct df_state *st, struct df_err *e)
 }
 
 /* poststop: settings that were refused at creation cannot have attached anything. */
-static int release(const struct df_state *st, const struct df_settings *s, int nics,
+static int release(const struct df_settings *s, const struct df_conf *conf, int nics,
 		   struct df_err *e)
 {
 	if (nics < 0) {
 		log_debug("release: %s; nothing can have been attached", e->msg);
 		return 0;
 	}
-	return release_all(st->pid, s, e);
+	return release_all(s, conf, e);
 }
 
 static int run(enum stage stage, struct df_state *st, struct df_err *e)
 {
 	struct df_settings s;
+	struct df_conf conf;
 	int r, nics;
 
 	r = caps_limit(stage != STAGE_RELEASE, e);
@@ -107,16 +108,19 @@ static int run(enum stage stage, struct df_state *st, struct df_err *e)
 	if (stage == STAGE_INFER)
 		stage = state_is_alive(st) && st->pid > 0 ? STAGE_ATTACH : STAGE_RELEASE;
 
-	nics = settings_load(st, &s, e);
+	r = conf_load(NULL, &conf, e);
+	if (r < 0)
+		return r;
+	nics = settings_load(st, &conf.defaults, &s, e);
 	if (s.debug)
 		log_set_debug(true);
 	if (stage == STAGE_RELEASE)
-		return release(st, &s, nics, e);
+		return release(&s, &conf, nics, e);
 	if (nics == 0)
 		log_debug("no dockerfly settings; nothing to do");
 	if (nics <= 0)
 		return nics;
-	return attach_all(st->pid, &s, e);
+	return attach_all(st->pid, &s, &conf, e);
 }
 
 int main(int argc, char **argv)

@@ -325,6 +325,53 @@ const char *macvlan_mode_name(uint32_t mode)
 	return "?";
 }
 
+static const char *const dad_names[] = {
+	[DF_DAD_QUICK] = "quick",
+	[DF_DAD_OFF] = "off",
+	[DF_DAD_STRICT] = "strict",
+};
+
+int parse_dad(const char *s, enum df_dad *out, struct df_err *e)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dad_names); i++) {
+		if (!strcmp(s, dad_names[i])) {
+			*out = (enum df_dad)i;
+			return 0;
+		}
+	}
+	return df_invalid(e, "bad conflict detection mode '%s' (off, quick, strict)", s);
+}
+
+const char *dad_name(enum df_dad dad)
+{
+	return (size_t)dad < ARRAY_SIZE(dad_names) ? dad_names[dad] : "?";
+}
+
+/* 64-bit FNV-1a: small, stable across versions and platforms, good enough to spread names. */
+static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void mac_stable(const char *hostname, const char *ifname, unsigned char mac[6])
+{
+	static const char tag[] = "dockerfly";
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	/* The NUL separators keep ("ab", "c") and ("a", "bc") apart. */
+	h = fnv1a(h, tag, sizeof(tag));
+	h = fnv1a(h, hostname, strlen(hostname) + 1);
+	h = fnv1a(h, ifname, strlen(ifname) + 1);
+	for (int i = 0; i < 6; i++)
+		mac[i] = (unsigned char)(h >> (8 * i));
+	/* Locally administered (bit 1), unicast (bit 0 clear). */
+	mac[0] = (unsigned char)((mac[0] & 0xfc) | 0x02);
+}
+
 int parse_bool(const char *s, bool *out, struct df_err *e)
 {
 	static const char *const yes[] = {"1", "on", "true", "yes"};

@@ -59,6 +59,24 @@ int parse_ifname(const char *s, char out[IFNAMSIZ], struct df_err *e);
 /* A macvlan mode: bridge, private, vepa or passthru, as the kernel's MACVLAN_MODE_* value. */
 int parse_macvlan_mode(const char *s, uint32_t *mode, struct df_err *e);
 const char *macvlan_mode_name(uint32_t mode);
+/* Address conflict detection before an address is used. */
+enum df_dad {
+	DF_DAD_QUICK,		/* a few fast probes: well under 100 ms for a free address */
+	DF_DAD_OFF,
+	DF_DAD_STRICT,		/* RFC 5227 timings for IPv4, the kernel's own for IPv6 */
+};
+
+/* off, quick or strict. */
+int parse_dad(const char *s, enum df_dad *out, struct df_err *e);
+const char *dad_name(enum df_dad dad);
+
+/*
+ * A locally administered unicast MAC derived from @hostname and @ifname alone, so that a
+ * machine made again under the same name keeps its MAC (DHCP reservations, switch port
+ * security, neighbours' ARP caches).
+ */
+void mac_stable(const char *hostname, const char *ifname, unsigned char mac[6]);
+
 /* A switch: 1/0, on/off, true/false, yes/no. */
 int parse_bool(const char *s, bool *out, struct df_err *e);
 

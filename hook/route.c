@@ -156,6 +156,8 @@ static struct nlmsghdr *route_request(struct nl *nl, char *buf, uint16_t type, u
 		mnl_attr_put(nlh, RTA_DST, addr_size(family), rt->dst.addr.bytes);
 	if (rt->has_gw)
 		mnl_attr_put(nlh, RTA_GATEWAY, addr_size(family), rt->gw.bytes);
+	if (rt->has_src)
+		mnl_attr_put(nlh, RTA_PREFSRC, addr_size(family), rt->src.bytes);
 	if (rt->oif)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)rt->oif);
 	if (rt->priority)

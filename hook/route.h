@@ -15,6 +15,8 @@ struct route_entry {
 	struct df_prefix dst;	/* length 0: the default route */
 	struct df_addr gw;
 	bool has_gw;
+	struct df_addr src;	/* preferred source address */
+	bool has_src;
 	int oif;
 	uint32_t priority;
 	uint8_t protocol;

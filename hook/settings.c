@@ -106,7 +106,24 @@ static int set_mac(struct df_settings *s, struct df_nic *nic, const char *v, str
 {
 	(void)s;
 	nic->has_mac = true;
+	if (!strcmp(v, "stable")) {
+		nic->mac_stable = true;
+		return 0;
+	}
 	return parse_mac(v, nic->mac, e);
+}
+
+static int set_dad(struct df_settings *s, struct df_nic *nic, const char *v, struct df_err *e)
+{
+	(void)s;
+	return parse_dad(v, &nic->dad, e);
+}
+
+static int set_host_route(struct df_settings *s, struct df_nic *nic, const char *v,
+			  struct df_err *e)
+{
+	(void)s;
+	return parse_bool(v, &nic->host_route, e);
 }
 
 static int set_mtu(struct df_settings *s, struct df_nic *nic, const char *v, struct df_err *e)
@@ -141,14 +158,30 @@ static const struct {
 	{"mac", set_mac, true},
 	{"mtu", set_mtu, true},
 	{"mode", set_mode, true},
+	{"dad", set_dad, true},
+	{"host-route", set_host_route, true},
 	{"debug", set_debug, false},
 };
 
-void settings_init(struct df_settings *s)
+void settings_init(struct df_settings *s, const struct df_defaults *defaults)
 {
 	memset(s, 0, sizeof(*s));
-	for (int i = 0; i < DF_MAX_NICS; i++)
+	for (int i = 0; i < DF_MAX_NICS; i++) {
 		s->nic[i].mode = MACVLAN_MODE_BRIDGE;
+		if (defaults) {
+			s->nic[i].dad = defaults->dad;
+			s->nic[i].host_route = defaults->host_route;
+		}
+	}
+}
+
+bool settings_need_hostname(const struct df_settings *s)
+{
+	for (int i = 0; i < DF_MAX_NICS; i++) {
+		if (s->nic[i].used && s->nic[i].mac_stable)
+			return true;
+	}
+	return false;
 }
 
 const char *settings_source_name(enum df_source source)
@@ -361,6 +394,11 @@ int settings_finish(struct df_settings *s, struct df_err *e)
 			continue;
 		if (!nic->ifname[0])
 			snprintf(nic->ifname, sizeof(nic->ifname), "lan%d", n);
+		if (nic->mac_stable && !s->hostname[0])
+			return df_invalid(e, "%s: mac=stable needs the container's hostname, and "
+					     "config.json has none", nic->ifname);
+		if (nic->mac_stable)
+			mac_stable(s->hostname, nic->ifname, nic->mac);
 		r = check_nic(s, n, e);
 		if (r < 0)
 			return r;

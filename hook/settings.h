@@ -33,8 +33,11 @@ struct df_nic {
 	unsigned int n_routes;
 	unsigned char mac[6];
 	bool has_mac;
+	bool mac_stable;	/* derive the MAC from hostname and ifname (settings_finish) */
 	unsigned int mtu;	/* 0: the kernel's choice (the parent's) */
 	uint32_t mode;		/* MACVLAN_MODE_* */
+	enum df_dad dad;
+	bool host_route;	/* reach the container from the host through a shim */
 };
 
 enum df_source {
@@ -44,19 +47,30 @@ enum df_source {
 	DF_SOURCE_ENV,		/* process.env in the bundle's config.json */
 };
 
+/* Host-wide defaults, from the host's configuration file; a container's own keys win. */
+struct df_defaults {
+	enum df_dad dad;
+	bool host_route;
+};
+
 struct df_settings {
 	struct df_nic nic[DF_MAX_NICS];
 	enum df_source source;
 	bool debug;
+	char hostname[256];	/* config.json "hostname", for mac=stable */
 };
 
-void settings_init(struct df_settings *s);
+/* Start from nothing but @defaults (NULL: dad quick, host-route off). */
+void settings_init(struct df_settings *s, const struct df_defaults *defaults);
 const char *settings_source_name(enum df_source source);
 
 /* Is @key an annotation dockerfly reads ("dockerfly." prefix)? */
 bool settings_is_annotation(const char *key);
 /* Is @entry ("NAME=VALUE") an environment variable dockerfly reads ("DOCKERFLY_" prefix)? */
 bool settings_is_env(const char *entry);
+
+/* Does any NIC ask for a MAC derived from the hostname? */
+bool settings_need_hostname(const struct df_settings *s);
 
 /* Apply the annotation @key = @value. Unknown keys and bad values are refused. */
 int settings_set_annotation(struct df_settings *s, const char *key, const char *value,
@@ -67,7 +81,8 @@ int settings_set_env(struct df_settings *s, const char *entry, struct df_err *e)
 /*
  * Check the settings as a whole and fill in defaults: every NIC named has a parent, names and
  * addresses are unique across NICs, at most one default gateway per family across all NICs,
- * a gateway has an address of its family on its NIC, IPv6 gets an MTU of at least 1280.
+ * a gateway has an address of its family on its NIC, IPv6 gets an MTU of at least 1280,
+ * mac=stable has a hostname to derive from.
  * Returns the number of NICs in use.
  */
 int settings_finish(struct df_settings *s, struct df_err *e);

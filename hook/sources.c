@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <errno.h>
+#include <string.h>
 
 #include "json.h"
 #include "log.h"
@@ -65,17 +66,11 @@ bool spec_has_settings(struct json_object *cfg)
 }
 
 /* The config.json sources, tried only when the state had no dockerfly annotation. */
-static int from_config(const struct df_state *st, struct df_settings *s, struct df_err *e)
+static int from_config(struct json_object *cfg, struct df_settings *s, struct df_err *e)
 {
-	_cleanup_json_ struct json_object *cfg = NULL;
 	struct json_object *ann, *env;
 	int n, r;
 
-	if (!st->bundle)
-		return 0;
-	r = spec_load(st->bundle, &cfg, e);
-	if (r < 0)
-		return r;
 	r = spec_annotations(cfg, &ann, e);
 	if (r < 0)
 		return r;
@@ -90,15 +85,44 @@ static int from_config(const struct df_state *st, struct df_settings *s, struct 
 	return settings_from_env(s, env, e);
 }
 
-int settings_load(const struct df_state *st, struct df_settings *s, struct df_err *e)
+static int read_hostname(struct json_object *cfg, struct df_settings *s, struct df_err *e)
 {
-	int n;
+	const char *name;
+	int r;
 
-	settings_init(s);
+	r = json_get_string(cfg, "hostname", &name, e);
+	if (r < 0)
+		return df_err_prefix(e, "config.json");
+	if (name && strlen(name) >= sizeof(s->hostname))
+		return df_invalid(e, "config.json: hostname too long");
+	if (name)
+		strcpy(s->hostname, name);
+	return 0;
+}
+
+int settings_load(const struct df_state *st, const struct df_defaults *defaults,
+		  struct df_settings *s, struct df_err *e)
+{
+	_cleanup_json_ struct json_object *cfg = NULL;
+	int n, r;
+
+	settings_init(s, defaults);
 	s->source = DF_SOURCE_STATE;
 	n = settings_from_annotations(s, st->annotations, e);
-	if (n == 0)
-		n = from_config(st, s, e);
+	if (n < 0)
+		return df_err_prefix(e, "settings from %s", settings_source_name(s->source));
+
+	/* config.json is read only when it is needed: it is the larger document by far. */
+	if (st->bundle && (n == 0 || settings_need_hostname(s))) {
+		r = spec_load(st->bundle, &cfg, e);
+		if (r < 0)
+			return r;
+		r = read_hostname(cfg, s, e);
+		if (r < 0)
+			return r;
+	}
+	if (n == 0 && cfg)
+		n = from_config(cfg, s, e);
 	if (n < 0)
 		return df_err_prefix(e, "settings from %s", settings_source_name(s->source));
 	if (n == 0)

@@ -25,7 +25,11 @@ int settings_from_env(struct df_settings *s, struct json_object *env, struct df_
 /* Does config.json @cfg carry any dockerfly setting, annotation or environment? */
 bool spec_has_settings(struct json_object *cfg);
 
-/* Load @st's settings by the order above and check them whole. Returns the number of NICs. */
-int settings_load(const struct df_state *st, struct df_settings *s, struct df_err *e);
+/*
+ * Load @st's settings by the order above over the host's @defaults (may be NULL), and check
+ * them whole. Returns the number of NICs.
+ */
+int settings_load(const struct df_state *st, const struct df_defaults *defaults,
+		  struct df_settings *s, struct df_err *e);
 
 #endif

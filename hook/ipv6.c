@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <linux/if_addr.h>
+
+#include "addr.h"
+#include "ipv6.h"
+#include "log.h"
+#include "util.h"
+
+/* DAD with one probe and a 50 ms wait: a LAN host that holds the address answers in ~1 ms. */
+#define QUICK_RETRANS_MS "50"
+
+static int sysctl_path(char *buf, size_t size, const char *dir, const char *ifname,
+		       const char *key)
+{
+	int n = snprintf(buf, size, "/proc/sys/net/ipv6/%s/%s/%s", dir, ifname, key);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int sysctl_write(const char *dir, const char *ifname, const char *key, const char *value,
+			struct df_err *e)
+{
+	char path[128];
+	_cleanup_fd_ int fd = -1;
+	size_t len = strlen(value);
+
+	if (sysctl_path(path, sizeof(path), dir, ifname, key) < 0)
+		return df_invalid(e, "sysctl path too long");
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return df_fail(e, errno, "open %s", path);
+	if (write(fd, value, len) != (ssize_t)len)
+		return df_fail(e, errno, "write %s", path);
+	return 0;
+}
+
+static int sysctl_read(const char *dir, const char *ifname, const char *key, char *out,
+		       size_t size, struct df_err *e)
+{
+	char path[128];
+	_cleanup_fd_ int fd = -1;
+	ssize_t n;
+
+	if (sysctl_path(path, sizeof(path), dir, ifname, key) < 0)
+		return df_invalid(e, "sysctl path too long");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return df_fail(e, errno, "open %s", path);
+	n = read(fd, out, size - 1);
+	if (n <= 0)
+		return df_fail(e, n < 0 ? errno : EIO, "read %s", path);
+	out[n] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	return 0;
+}
+
+int ipv6_prepare(const char *ifname, enum df_dad mode, struct ipv6_tuning *t, struct df_err *e)
+{
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->ifname, sizeof(t->ifname), "%s", ifname);
+	/* A container made with IPv6 disabled by default still gets it on this interface. */
+	r = sysctl_write("conf", ifname, "disable_ipv6", "0", e);
+	if (r == 0)
+		r = sysctl_write("conf", ifname, "ndisc_notify", "1", e);
+	if (r < 0 || mode != DF_DAD_QUICK)
+		return r;
+
+	r = sysctl_read("neigh", ifname, "retrans_time_ms", t->retrans, sizeof(t->retrans), e);
+	if (r == 0)
+		r = sysctl_read("conf", ifname, "router_solicitation_delay", t->rs_delay,
+				sizeof(t->rs_delay), e);
+	if (r < 0)
+		return r;
+	t->changed = true;
+	/* DAD starts after a random delay of up to router_solicitation_delay: make it none. */
+	r = sysctl_write("conf", ifname, "router_solicitation_delay", "0", e);
+	if (r == 0)
+		r = sysctl_write("neigh", ifname, "retrans_time_ms", QUICK_RETRANS_MS, e);
+	return r;
+}
+
+void ipv6_restore(struct ipv6_tuning *t)
+{
+	struct df_err e;
+
+	if (!t->changed)
+		return;
+	if (sysctl_write("neigh", t->ifname, "retrans_time_ms", t->retrans, &e) < 0 ||
+	    sysctl_write("conf", t->ifname, "router_solicitation_delay", t->rs_delay, &e) < 0)
+		log_debug("restore IPv6 timing: %s", e.msg);
+	t->changed = false;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1 when all are settled, 0 when some are still tentative, or a negative error. */
+static int dad_state(struct nl *nl, int index, const struct df_prefix *addrs, unsigned int n,
+		     struct df_err *e)
+{
+	struct addr_table have;
+	char text[DF_PREFIX_STRLEN];
+	int r, done = 1;
+
+	r = addr_dump(nl, &have, e);
+	if (r < 0)
+		return r;
+	for (unsigned int i = 0; i < n && done >= 0; i++) {
+		const struct addr_entry *a = addr_find(&have, &addrs[i].addr);
+
+		if (addrs[i].addr.family != AF_INET6)
+			continue;
+		if (!a || a->index != index)
+			done = df_fail(e, EADDRNOTAVAIL, "address %s vanished during DAD",
+				       prefix_str(&addrs[i], text));
+		else if (a->flags & IFA_F_DADFAILED)
+			done = df_fail(e, EADDRINUSE,
+				       "address %s is already used on the LAN (IPv6 duplicate "
+				       "address detection failed)",
+				       prefix_str(&addrs[i], text));
+		else if (a->flags & IFA_F_TENTATIVE)
+			done = 0;
+	}
+	addr_table_free(&have);
+	return done;
+}
+
+int ipv6_wait_dad(struct nl *nl, int index, const struct df_prefix *addrs, unsigned int n,
+		  enum df_dad mode, struct df_err *e)
+{
+	/* Quick: 50 ms of DAD; strict: up to 1 s of delay and 1 s per probe by default. */
+	long limit = mode == DF_DAD_QUICK ? 1000 : 5000, start = now_ms();
+	struct timespec tick = {0, 5 * 1000 * 1000};
+	int r;
+
+	if (mode == DF_DAD_OFF || !n)
+		return 0;
+	while ((r = dad_state(nl, index, addrs, n, e)) == 0) {
+		if (now_ms() - start > limit)
+			return df_fail(e, ETIMEDOUT, "IPv6 duplicate address detection");
+		nanosleep(&tick, NULL);
+	}
+	if (r > 0)
+		log_debug("IPv6 DAD (%s) done in %ld ms", dad_name(mode), now_ms() - start);
+	return r < 0 ? r : 0;
+}

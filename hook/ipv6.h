@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef DF_IPV6_H
+#define DF_IPV6_H
+
+#include "nl.h"
+#include "parse.h"
+
+/*
+ * IPv6 on a new interface: the kernel runs duplicate address detection itself; the hook tunes
+ * its timing for the quick mode, asks for an unsolicited neighbour advertisement once an
+ * address is valid, and waits for the outcome so that a duplicate is reported, not ignored.
+ * The per-interface sysctls are written through /proc/sys/net, which shows the namespace of
+ * the process that opens it: call these after entering the container's namespace.
+ */
+
+struct ipv6_tuning {
+	char ifname[IFNAMSIZ];
+	char retrans[16];	/* neigh retrans_time_ms before the quick mode changed it */
+	char rs_delay[16];	/* router_solicitation_delay, likewise */
+	bool changed;
+};
+
+/* Enable IPv6 on @ifname, ask for unsolicited NAs, and speed up DAD for @mode quick. */
+int ipv6_prepare(const char *ifname, enum df_dad mode, struct ipv6_tuning *t, struct df_err *e);
+
+/* Put back the neighbour timing ipv6_prepare() changed. */
+void ipv6_restore(struct ipv6_tuning *t);
+
+/*
+ * Wait until none of the @n addresses on link @index is tentative. A failed DAD is
+ * -EADDRINUSE naming the address.
+ */
+int ipv6_wait_dad(struct nl *nl, int index, const struct df_prefix *addrs, unsigned int n,
+		  enum df_dad mode, struct df_err *e);
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef DF_SHIM_H
+#define DF_SHIM_H
+
+#include "conf.h"
+#include "nl.h"
+#include "settings.h"
+
+/*
+ * Reaching containers from their own host. A macvlan child cannot talk to its parent's host:
+ * the parent hands the child's frames to the wire, never up its own stack. A second macvlan
+ * in the host on the same parent, the shim, can: macvlans of one parent in bridge mode talk
+ * to each other directly. So the host gets one shim per parent ("dfs" + parent index), shared
+ * by every container on that parent, and a /32 route per container address through it.
+ *
+ * The shim's users are counted by their routes, not by a counter that a crash could leave
+ * wrong: poststop deletes the container's routes and, when no route is left through the shim
+ * (and shim-keep is off), the shim. A lock file per parent under /run/dockerfly keeps
+ * containers that start and stop at the same moment from racing.
+ */
+
+/* Add host routes to @nic's IPv4 addresses through the parent's shim, making it if needed. */
+int shim_attach(struct nl *host, const struct df_nic *nic, const struct df_conf *conf,
+		struct df_err *e);
+
+/* Remove those routes, and the shim when nothing else uses it. Quiet when already gone. */
+int shim_release(struct nl *host, const struct df_nic *nic, const struct df_conf *conf,
+		 struct df_err *e);
+
+#endif
