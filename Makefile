@@ -47,7 +47,7 @@ UNIT := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT:%=$(B)/%)
 
 $(B)/test-%.o: tests/unit/test-%.c | $(B)
-	$(CC) $(DF_CFLAGS) -Ihook $(CPPFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) \
+	$(CC) $(DF_CFLAGS) -iquote hook $(CPPFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) \
 		-c -o $@ $<
 
 $(B)/test-%: $(B)/test-%.o $(CORE_OBJ)
