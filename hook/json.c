@@ -31,8 +31,10 @@ int json_parse_doc(const char *buf, size_t len, const char *what, struct json_ob
 		json_object_put(obj);
 		if (jerr == json_tokener_continue)
 			return df_invalid(e, "parse %s: truncated JSON", what);
-		return df_invalid(e, "parse %s: %s", what,
-				  obj ? "not JSON" : json_tokener_error_desc(jerr));
+		/* A bare "null" is no object and, to json-c, no error either. */
+		if (jerr == json_tokener_success)
+			return df_invalid(e, "parse %s: document is null", what);
+		return df_invalid(e, "parse %s: %s", what, json_tokener_error_desc(jerr));
 	}
 	for (; used < len; used++) {
 		if (!strchr(" \t\r\n", buf[used])) {
