@@ -5,6 +5,7 @@ LIBEXECDIR ?= $(PREFIX)/libexec
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 HOOKDIR ?= $(DATADIR)/containers/oci/hooks.d
+SYSCONFDIR ?= /etc
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -42,6 +43,26 @@ $(B)/%.o: hook/%.c | $(B)
 $(B)/dockerfly-hook: $(HOOK_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DF_LIBS)
 
+# dockerfly-runtime, the runc wrapper.
+RUNTIME := $(CORE) runargs hooks rtconf
+RUNTIME_OBJ := $(RUNTIME:%=$(B)/%.o) $(B)/runtime.o
+
+all: $(B)/dockerfly-runtime
+
+$(B)/dockerfly-runtime: $(RUNTIME_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(DF_LIBS)
+
+# Installed paths built into the wrapper. paths.h is rewritten only when they change, so that
+# "make install PREFIX=..." after a plain "make" rebuilds what embeds them, and nothing else.
+$(B)/paths.h: FORCE | $(B)
+	@printf '#define DF_HOOK_PATH "%s"\n#define DF_RUNTIME_CONF "%s"\n' \
+		'$(LIBEXECDIR)/dockerfly/dockerfly-hook' '$(SYSCONFDIR)/dockerfly/runtime.conf' \
+		>$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(B)/rtconf.o: hook/rtconf.c $(B)/paths.h | $(B)
+	$(CC) $(DF_CFLAGS) -I$(B) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
 # Unit tests (cmocka).
 UNIT := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT:%=$(B)/%)
@@ -68,6 +89,21 @@ install: all
 	install -d $(DESTDIR)$(LIBEXECDIR)/dockerfly
 	install -m 0755 $(B)/dockerfly-hook $(DESTDIR)$(LIBEXECDIR)/dockerfly/dockerfly-hook
 
+# The engines' way in: the runc wrapper, the hooks.d file (Podman, CRI-O) and dockerfly-setup,
+# each with the installed paths filled in.
+install: install-engines
+
+install-engines: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(HOOKDIR)
+	install -m 0755 $(B)/dockerfly-runtime $(DESTDIR)$(BINDIR)/dockerfly-runtime
+	sed 's|@HOOK@|$(LIBEXECDIR)/dockerfly/dockerfly-hook|' oci-hooks.d/dockerfly.json.in \
+		>$(B)/dockerfly.json
+	install -m 0644 $(B)/dockerfly.json $(DESTDIR)$(HOOKDIR)/dockerfly.json
+	sed -e 's|^DEFAULT_RUNTIME=.*|DEFAULT_RUNTIME=$(BINDIR)/dockerfly-runtime|' \
+		-e 's|^DEFAULT_HOOKDIR=.*|DEFAULT_HOOKDIR=$(HOOKDIR)|' \
+		scripts/dockerfly-setup >$(B)/dockerfly-setup
+	install -m 0755 $(B)/dockerfly-setup $(DESTDIR)$(BINDIR)/dockerfly-setup
+
 SOURCES := $(wildcard hook/*.c hook/*.h tests/unit/*.c)
 
 fmt:
@@ -82,3 +118,4 @@ clean:
 -include $(wildcard $(B)/*.d)
 
 .PHONY: all unit integration check install fmt fmt-check clean
+.PHONY: install-engines FORCE

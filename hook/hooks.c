@@ -101,7 +101,8 @@ static int hooks_object(struct json_object *cfg, struct json_object **out, struc
 {
 	struct json_object *v;
 
-	if (json_object_object_get_ex(cfg, "hooks", &v) && !json_object_is_type(v, json_type_null)) {
+	if (json_object_object_get_ex(cfg, "hooks", &v) &&
+	    !json_object_is_type(v, json_type_null)) {
 		if (!json_object_is_type(v, json_type_object))
 			return df_invalid(e, "config.json: 'hooks' is not an object");
 		*out = v;
@@ -116,7 +117,7 @@ static int hooks_object(struct json_object *cfg, struct json_object **out, struc
 
 int hooks_add(struct json_object *cfg, const char *hook, bool *changed, struct df_err *e)
 {
-	struct json_object *hooks;
+	struct json_object *hooks = NULL;
 	int attach, release, r;
 
 	*changed = false;

@@ -8,8 +8,8 @@
 static const char *const global_valued[] = {"root", "log", "log-format", "criu", "rootless"};
 
 /* Options of create and run that take a value. */
-static const char *const create_valued[] = {"bundle",	 "b",	       "console-socket",
-					    "pid-file",	 "preserve-fds", "pidfd-socket"};
+static const char *const create_valued[] = {
+	"bundle", "b", "console-socket", "pid-file", "preserve-fds", "pidfd-socket"};
 
 /*
  * The option name of @arg with its dashes and any "=value" cut off, in @name; NULL when @arg
@@ -93,7 +93,8 @@ static int scan_create(int argc, char *const argv[], int first, struct df_runarg
 			continue;
 		if (i + 1 == argc) {
 			if (bundle)
-				return df_invalid(e, "%s: option %s needs a value", ra->command, arg);
+				return df_invalid(e, "%s: option %s needs a value", ra->command,
+						  arg);
 			break;
 		}
 		if (bundle)

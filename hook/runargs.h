@@ -13,9 +13,9 @@
  * without "=" takes the next argument. Only reading: the arguments are never changed.
  */
 struct df_runargs {
-	const char *command;	/* "create", "start", ... or NULL when there is none */
-	const char *bundle;	/* the last -b/--bundle value of the command, or NULL */
-	const char *id;		/* the command's first argument (the container id), or NULL */
+	const char *command; /* "create", "start", ... or NULL when there is none */
+	const char *bundle;  /* the last -b/--bundle value of the command, or NULL */
+	const char *id;	     /* the command's first argument (the container id), or NULL */
 };
 
 /*
