@@ -104,6 +104,13 @@ install-engines: all
 		scripts/dockerfly-setup >$(B)/dockerfly-setup
 	install -m 0755 $(B)/dockerfly-setup $(DESTDIR)$(BINDIR)/dockerfly-setup
 
+# The dockerfly command; it finds the hook and the hooks.d file relative to where it is.
+install: install-command
+
+install-command:
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 scripts/dockerfly $(DESTDIR)$(BINDIR)/dockerfly
+
 SOURCES := $(wildcard hook/*.c hook/*.h tests/unit/*.c)
 
 fmt:
@@ -119,3 +126,4 @@ clean:
 
 .PHONY: all unit integration check install fmt fmt-check clean
 .PHONY: install-engines FORCE
+.PHONY: install-command
