@@ -26,8 +26,9 @@ DF_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 
 B := build
 # Code shared by the hook, the runtime wrapper and the unit tests.
-CORE := err log parse settings json state spec sources
-HOOK := $(CORE) conf nl link addr route netns caps probe ipv6 shim attach
+CORE := err log parse settings json state spec sources conf dhcp
+HOOK := $(CORE) files nl link addr route netns caps probe ipv6 shim dhcpc keeper pool lease \
+	attach
 
 CORE_OBJ := $(CORE:%=$(B)/%.o)
 HOOK_OBJ := $(HOOK:%=$(B)/%.o) $(B)/hook.o
@@ -73,6 +74,9 @@ $(B)/test-%.o: tests/unit/test-%.c | $(B)
 
 $(B)/test-%: $(B)/test-%.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DF_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+# Tests of code outside CORE name what else they need.
+$(B)/test-conf: $(B)/conf.o
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done

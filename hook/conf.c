@@ -44,8 +44,10 @@ static int set_shim_address(struct df_conf *c, const char *parent, const char *v
 	return 0;
 }
 
-static int conf_set(struct df_conf *c, const char *key, const char *value, struct df_err *e)
+static int conf_set(void *data, const char *key, char *value, struct df_err *e)
 {
+	struct df_conf *c = data;
+
 	static const char shim_prefix[] = "shim-address.";
 
 	if (!strcmp(key, "dad"))
@@ -59,13 +61,12 @@ static int conf_set(struct df_conf *c, const char *key, const char *value, struc
 	return df_invalid(e, "unknown key '%s'", key);
 }
 
-int conf_parse(const char *text, const char *what, struct df_conf *c, struct df_err *e)
+int kv_parse(const char *text, const char *what, kv_setter set, void *data, struct df_err *e)
 {
 	_cleanup_free_ char *copy = strdup(text);
 	char *line, *next;
 	int lineno = 0;
 
-	memset(c, 0, sizeof(*c));
 	if (!copy)
 		return df_fail(e, ENOMEM, "read %s", what);
 	for (line = copy; line; line = next) {
@@ -76,8 +77,7 @@ int conf_parse(const char *text, const char *what, struct df_conf *c, struct df_
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (strchr(line, '#'))
-			*strchr(line, '#') = '\0';
+		line[strcspn(line, "#")] = '\0';
 		key = trim(line);
 		if (!*key)
 			continue;
@@ -87,27 +87,22 @@ int conf_parse(const char *text, const char *what, struct df_conf *c, struct df_
 		*eq = '\0';
 		key = trim(key);
 		value = trim(eq + 1);
-		r = conf_set(c, key, value, e);
+		r = set(data, key, value, e);
 		if (r < 0)
 			return df_err_prefix(e, "%s:%d", what, lineno);
 	}
 	return 0;
 }
 
-int conf_load(const char *path, struct df_conf *c, struct df_err *e)
+int kv_load(const char *path, bool optional, kv_setter set, void *data, struct df_err *e)
 {
 	_cleanup_fd_ int fd = -1;
 	_cleanup_free_ char *text = NULL;
 	size_t len;
 	int r;
 
-	memset(c, 0, sizeof(*c));
-	if (!path)
-		path = getenv("DOCKERFLY_CONF");
-	if (!path || !*path)
-		path = DF_CONF_PATH;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 && errno == ENOENT)
+	if (fd < 0 && errno == ENOENT && optional)
 		return 0;
 	if (fd < 0)
 		return df_fail(e, errno, "open %s", path);
@@ -116,9 +111,24 @@ int conf_load(const char *path, struct df_conf *c, struct df_err *e)
 		return r;
 	if (memchr(text, '\0', len))
 		return df_invalid(e, "%s: NUL byte in file", path);
-	return conf_parse(text, path, c, e);
+	return kv_parse(text, path, set, data, e);
 }
 
+int conf_parse(const char *text, const char *what, struct df_conf *c, struct df_err *e)
+{
+	memset(c, 0, sizeof(*c));
+	return kv_parse(text, what, conf_set, c, e);
+}
+
+int conf_load(const char *path, struct df_conf *c, struct df_err *e)
+{
+	memset(c, 0, sizeof(*c));
+	if (!path)
+		path = getenv("DOCKERFLY_CONF");
+	if (!path || !*path)
+		path = DF_CONF_PATH;
+	return kv_load(path, true, conf_set, c, e);
+}
 const struct df_addr *conf_shim_address(const struct df_conf *c, const char *parent)
 {
 	for (unsigned int i = 0; i < c->n_shims; i++) {

@@ -41,6 +41,16 @@ int conf_load(const char *path, struct df_conf *c, struct df_err *e);
 /* Parse the text of a configuration file; @what names it in messages. */
 int conf_parse(const char *text, const char *what, struct df_conf *c, struct df_err *e);
 
+/*
+ * The "key = value" files the admin writes: one setting a line, '#' starts a comment, blanks
+ * around key and value do not count. @set takes each pair; its refusal is reported with the
+ * file and line.
+ */
+typedef int (*kv_setter)(void *data, const char *key, char *value, struct df_err *e);
+int kv_parse(const char *text, const char *what, kv_setter set, void *data, struct df_err *e);
+/* Read and parse @path; with @optional a missing file is no error and sets nothing. */
+int kv_load(const char *path, bool optional, kv_setter set, void *data, struct df_err *e);
+
 /* The configured shim address of @parent, or NULL. */
 const struct df_addr *conf_shim_address(const struct df_conf *c, const char *parent);
 

@@ -372,6 +372,19 @@ void mac_stable(const char *hostname, const char *ifname, unsigned char mac[6])
 	mac[0] = (unsigned char)((mac[0] & 0xfc) | 0x02);
 }
 
+bool safe_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 128 || s[0] == '.')
+		return false;
+	for (; *s; s++) {
+		if (!isalnum((unsigned char)*s) && !strchr("_.+-", *s))
+			return false;
+	}
+	return true;
+}
+
 int parse_bool(const char *s, bool *out, struct df_err *e)
 {
 	static const char *const yes[] = {"1", "on", "true", "yes"};

@@ -77,6 +77,9 @@ const char *dad_name(enum df_dad dad);
  */
 void mac_stable(const char *hostname, const char *ifname, unsigned char mac[6]);
 
+/* Can @s name a file as it is: [A-Za-z0-9_.+-], not starting with '.', 1..128 characters? */
+bool safe_name(const char *s);
+
 /* A switch: 1/0, on/off, true/false, yes/no. */
 int parse_bool(const char *s, bool *out, struct df_err *e);
 

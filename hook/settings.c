@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/if_link.h>
@@ -28,12 +29,51 @@ static int set_ifname(struct df_settings *s, struct df_nic *nic, const char *v, 
 	return parse_ifname(v, nic->ifname, e);
 }
 
+/* "dhcp" or "pool:NAME" in the address list: at most one, and no static IPv4 beside it. */
+static int add_dynamic(struct df_nic *nic, const char *item, struct df_err *e)
+{
+	const char *name = item + 5;
+
+	if (nic->addr_mode != DF_ADDR_STATIC)
+		return df_invalid(e, "more than one of dhcp and pool:NAME");
+	if (!strcmp(item, "dhcp")) {
+		nic->addr_mode = DF_ADDR_DHCP;
+		return 0;
+	}
+	if (strlen(name) > DF_POOL_NAME_MAX || !safe_name(name))
+		return df_invalid(e, "bad pool name in '%s'", item);
+	nic->addr_mode = DF_ADDR_POOL;
+	strcpy(nic->pool, name);
+	return 0;
+}
+
+static bool has_static4(const struct df_nic *nic)
+{
+	for (unsigned int i = 0; i < nic->n_addrs; i++) {
+		if (nic->addrs[i].addr.family == AF_INET)
+			return true;
+	}
+	return false;
+}
+
 static int add_addr(const char *item, void *data, struct df_err *e)
 {
 	struct df_nic *nic = data;
 	struct df_prefix p;
 	int r;
 
+	if (!strcmp(item, "dhcp") || !strncmp(item, "pool:", 5))
+		r = add_dynamic(nic, item, e);
+	else
+		r = parse_host_prefix(item, &p, e);
+	if (r < 0)
+		return r;
+	if (nic->addr_mode != DF_ADDR_STATIC && has_static4(nic))
+		return df_invalid(e, "a static IPv4 address beside dhcp or pool:NAME");
+	if (!strcmp(item, "dhcp") || !strncmp(item, "pool:", 5))
+		return 0;
+	if (p.addr.family == AF_INET && nic->addr_mode != DF_ADDR_STATIC)
+		return df_invalid(e, "a static IPv4 address beside dhcp or pool:NAME");
 	r = parse_host_prefix(item, &p, e);
 	if (r < 0)
 		return r;
@@ -41,8 +81,9 @@ static int add_addr(const char *item, void *data, struct df_err *e)
 		if (addr_equal(&nic->addrs[i].addr, &p.addr))
 			return df_invalid(e, "address '%s' given twice", item);
 	}
-	if (nic->n_addrs == DF_MAX_ADDRS)
-		return df_invalid(e, "more than %d addresses", DF_MAX_ADDRS);
+	/* One place stays free for a dynamic address. */
+	if (nic->n_addrs == DF_MAX_ADDRS - 1)
+		return df_invalid(e, "more than %d addresses", DF_MAX_ADDRS - 1);
 	nic->addrs[nic->n_addrs++] = p;
 	return 0;
 }
@@ -113,6 +154,21 @@ static int set_mac(struct df_settings *s, struct df_nic *nic, const char *v, str
 	return parse_mac(v, nic->mac, e);
 }
 
+static int set_dhcp_timeout(struct df_settings *s, struct df_nic *nic, const char *v,
+			    struct df_err *e)
+{
+	char *end;
+	unsigned long ms;
+
+	(void)s;
+	errno = 0;
+	ms = strtoul(v, &end, 10);
+	if (!*v || *end || errno || ms < 100 || ms > 600000 || v[0] == '-' || v[0] == '+')
+		return df_invalid(e, "bad DHCP timeout '%s' (100..600000 ms)", v);
+	nic->dhcp_timeout_ms = (unsigned int)ms;
+	return 0;
+}
+
 static int set_dad(struct df_settings *s, struct df_nic *nic, const char *v, struct df_err *e)
 {
 	(void)s;
@@ -160,6 +216,7 @@ static const struct {
 	{"mode", set_mode, true},
 	{"dad", set_dad, true},
 	{"host-route", set_host_route, true},
+	{"dhcp-timeout", set_dhcp_timeout, true},
 	{"debug", set_debug, false},
 };
 
@@ -168,6 +225,7 @@ void settings_init(struct df_settings *s, const struct df_defaults *defaults)
 	memset(s, 0, sizeof(*s));
 	for (int i = 0; i < DF_MAX_NICS; i++) {
 		s->nic[i].mode = MACVLAN_MODE_BRIDGE;
+		s->nic[i].dhcp_timeout_ms = DF_DHCP_TIMEOUT_MS;
 		if (defaults) {
 			s->nic[i].dad = defaults->dad;
 			s->nic[i].host_route = defaults->host_route;
@@ -175,10 +233,21 @@ void settings_init(struct df_settings *s, const struct df_defaults *defaults)
 	}
 }
 
+bool settings_gateway4(const struct df_settings *s)
+{
+	for (int i = 0; i < DF_MAX_NICS; i++) {
+		for (unsigned int j = 0; s->nic[i].used && j < s->nic[i].n_gateways; j++) {
+			if (s->nic[i].gateways[j].family == AF_INET)
+				return true;
+		}
+	}
+	return false;
+}
+
 bool settings_need_hostname(const struct df_settings *s)
 {
 	for (int i = 0; i < DF_MAX_NICS; i++) {
-		if (s->nic[i].used && s->nic[i].mac_stable)
+		if (s->nic[i].used && (s->nic[i].mac_stable || s->nic[i].addr_mode == DF_ADDR_DHCP))
 			return true;
 	}
 	return false;
@@ -316,6 +385,8 @@ static const char *key_name(const struct df_settings *s, int n, const char *key,
 
 static bool has_family(const struct df_nic *nic, int family)
 {
+	if (family == AF_INET && nic->addr_mode != DF_ADDR_STATIC)
+		return true;
 	for (unsigned int i = 0; i < nic->n_addrs; i++) {
 		if (nic->addrs[i].addr.family == family)
 			return true;

@@ -20,6 +20,15 @@
 #define DF_MAX_ADDRS 8
 #define DF_MAX_ROUTES 16
 
+/* Where a NIC's IPv4 address comes from. */
+enum df_addr_mode {
+	DF_ADDR_STATIC,		/* the addresses given, or none */
+	DF_ADDR_DHCP,		/* a lease from the LAN's DHCP server ("dhcp") */
+	DF_ADDR_POOL,		/* the host's pool ("pool:NAME") */
+};
+
+#define DF_POOL_NAME_MAX 64
+
 struct df_nic {
 	bool used;
 	unsigned int keys;	/* bit per key, to refuse a key given twice */
@@ -38,7 +47,12 @@ struct df_nic {
 	uint32_t mode;		/* MACVLAN_MODE_* */
 	enum df_dad dad;
 	bool host_route;	/* reach the container from the host through a shim */
+	enum df_addr_mode addr_mode;
+	char pool[DF_POOL_NAME_MAX + 1];
+	unsigned int dhcp_timeout_ms;
 };
+
+#define DF_DHCP_TIMEOUT_MS 5000
 
 enum df_source {
 	DF_SOURCE_NONE,
@@ -69,8 +83,11 @@ bool settings_is_annotation(const char *key);
 /* Is @entry ("NAME=VALUE") an environment variable dockerfly reads ("DOCKERFLY_" prefix)? */
 bool settings_is_env(const char *entry);
 
-/* Does any NIC ask for a MAC derived from the hostname? */
+/* Does any NIC need the container's hostname (mac=stable, or DHCP, which sends it)? */
 bool settings_need_hostname(const struct df_settings *s);
+
+/* Does any NIC name an IPv4 gateway? */
+bool settings_gateway4(const struct df_settings *s);
 
 /* Apply the annotation @key = @value. Unknown keys and bad values are refused. */
 int settings_set_annotation(struct df_settings *s, const char *key, const char *value,

@@ -1,22 +1,18 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
 #include "addr.h"
+#include "files.h"
 #include "link.h"
 #include "log.h"
 #include "route.h"
 #include "shim.h"
 #include "util.h"
-
-#define LOCK_DIR "/run/dockerfly"
 
 static void shim_name(int parent_index, char name[IFNAMSIZ])
 {
@@ -26,22 +22,14 @@ static void shim_name(int parent_index, char name[IFNAMSIZ])
 /* Take the parent's lock; it is released when the returned fd is closed. */
 static int shim_lock(const char *parent, struct df_err *e)
 {
-	char path[64];
-	int fd;
+	char name[32], path[600];
+	int r;
 
-	if (mkdir(LOCK_DIR, 0700) < 0 && errno != EEXIST)
-		return df_fail(e, errno, "create %s", LOCK_DIR);
-	snprintf(path, sizeof(path), LOCK_DIR "/shim-%s.lock", parent);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return df_fail(e, errno, "open %s", path);
-	if (flock(fd, LOCK_EX) < 0) {
-		int err = errno;
-
-		close(fd);
-		return df_fail(e, err, "lock %s", path);
-	}
-	return fd;
+	snprintf(name, sizeof(name), "shim-%s", parent);
+	r = run_path(path, sizeof(path), "locks", name, ".lock", e);
+	if (r < 0)
+		return r;
+	return lock_file(path, e);
 }
 
 /* The host's own address on the LAN of @nic, to send from: configured, or on the parent. */
