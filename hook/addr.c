@@ -130,12 +130,12 @@ static struct nlmsghdr *addr_request(struct nl *nl, char *buf, uint16_t type, ui
 	return nlh;
 }
 
-int addr_add(struct nl *nl, int index, const struct df_prefix *p, uint32_t flags,
-	     struct df_err *e)
+static int addr_put(struct nl *nl, int index, const struct df_prefix *p, uint32_t flags,
+		    uint32_t valid_s, bool replace, struct df_err *e)
 {
 	char buf[NL_REQ_SIZE], text[DF_PREFIX_STRLEN];
-	struct nlmsghdr *nlh =
-		addr_request(nl, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, index, p);
+	uint16_t how = NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL);
+	struct nlmsghdr *nlh = addr_request(nl, buf, RTM_NEWADDR, how, index, p);
 	int r;
 
 	if (p->addr.family == AF_INET && p->len < 31) {
@@ -146,10 +146,28 @@ int addr_add(struct nl *nl, int index, const struct df_prefix *p, uint32_t flags
 	}
 	if (flags)
 		mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
+	if (valid_s) {
+		struct ifa_cacheinfo ci = {.ifa_prefered = valid_s, .ifa_valid = valid_s};
+
+		mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
+	}
 	r = nl_talk(nl, nlh, NULL, NULL);
 	if (r < 0)
-		return nl_fail(nl, e, -r, "add address %s", prefix_str(p, text));
+		return nl_fail(nl, e, -r, "%s address %s", replace ? "refresh" : "add",
+			       prefix_str(p, text));
 	return 0;
+}
+
+int addr_add(struct nl *nl, int index, const struct df_prefix *p, uint32_t flags,
+	     struct df_err *e)
+{
+	return addr_put(nl, index, p, flags, 0, false, e);
+}
+
+int addr_add_lease(struct nl *nl, int index, const struct df_prefix *p, uint32_t valid_s,
+		   bool replace, struct df_err *e)
+{
+	return addr_put(nl, index, p, 0, valid_s, replace, e);
 }
 
 int addr_del(struct nl *nl, int index, const struct df_prefix *p, struct df_err *e)

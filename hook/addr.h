@@ -2,6 +2,7 @@
 #ifndef DF_ADDR_H
 #define DF_ADDR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,12 @@ const struct addr_entry *addr_find(const struct addr_table *t, const struct df_a
 /* Add @p to link @index. @flags are IFA_F_* (e.g. IFA_F_NODAD). */
 int addr_add(struct nl *nl, int index, const struct df_prefix *p, uint32_t flags,
 	     struct df_err *e);
+/*
+ * Add or, with @replace, refresh @p with a lifetime of @valid_s seconds: the kernel removes
+ * it when that runs out, so a DHCP lease nobody renews cannot outlive itself.
+ */
+int addr_add_lease(struct nl *nl, int index, const struct df_prefix *p, uint32_t valid_s,
+		   bool replace, struct df_err *e);
 int addr_del(struct nl *nl, int index, const struct df_prefix *p, struct df_err *e);
 
 #endif

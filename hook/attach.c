@@ -8,7 +8,10 @@
 #include "addr.h"
 #include "attach.h"
 #include "caps.h"
+#include "files.h"
 #include "ipv6.h"
+#include "keeper.h"
+#include "lease.h"
 #include "link.h"
 #include "log.h"
 #include "netns.h"
@@ -16,6 +19,9 @@
 #include "route.h"
 #include "shim.h"
 #include "util.h"
+
+/* A pool address that answers ARP is skipped for the next; this many tries at most. */
+#define POOL_TRIES 5
 
 /* What one run changed for one NIC, so that a failure can take exactly that back. */
 struct undo {
@@ -29,10 +35,19 @@ struct undo {
 	struct route_entry replaced[2];	/* default routes ours replaced, to put back */
 	unsigned int n_replaced;
 	bool shim;		/* host routes through the parent's shim */
+	struct lease lease;	/* a DHCP or pool address, when the NIC takes one */
+	struct df_addr dyn;	/* that address, */
+	uint32_t lifetime;	/* and its lifetime in seconds (0: permanent) */
+	struct df_nic eff;	/* the NIC as configured: its settings plus a dynamic address */
+	bool gw4_dynamic;	/* its source's router is the IPv4 default route */
 };
 
 struct run {
+	const char *id;
+	pid_t pid;
+	const struct df_settings *s;
 	const struct df_conf *conf;
+	bool gw4_dynamic;	/* a NIC's DHCP or pool router became the IPv4 default route */
 	struct nl host;		/* opened in the host's namespace */
 	struct nl cont;		/* opened in the container's namespace */
 	int nsfd;
@@ -165,7 +180,9 @@ static int add_list(struct run *run, const struct df_nic *nic, struct undo *u,
 	char text[DF_PREFIX_STRLEN];
 
 	for (unsigned int i = 0; i < n; i++) {
-		int r = addr_add(&run->cont, u->index, &list[i], flags, e);
+		bool dyn = u->lifetime && addr_equal(&list[i].addr, &u->dyn);
+		int r = dyn ? addr_add_lease(&run->cont, u->index, &list[i], u->lifetime, false, e)
+			    : addr_add(&run->cont, u->index, &list[i], flags, e);
 
 		if (r < 0)
 			return r;
@@ -226,6 +243,59 @@ static int add_addresses(struct run *run, const struct df_nic *nic, struct undo 
 		r = ipv6_wait_dad(&run->cont, u->index, v6, n6, nic->dad, e);
 	ipv6_restore(&tuning);
 	return r;
+}
+
+/* Add a dynamic address to the NIC's effective settings, and its router if it may have it. */
+static int take_lease(struct run *run, const struct df_nic *nic, struct undo *u,
+		      const struct lease_who *w, struct df_err *e)
+{
+	struct df_prefix a;
+	struct df_addr gw;
+	bool has_gw = false;
+	int r;
+
+	r = lease_acquire(&u->lease, nic, w, &a, &gw, &has_gw, e);
+	if (r < 0)
+		return r;
+	u->dyn = a.addr;
+	u->lifetime = (uint32_t)r;
+	u->eff.addrs[u->eff.n_addrs++] = a;
+	/* The router becomes the default route only where no NIC names an IPv4 gateway. */
+	if (has_gw && !run->gw4_dynamic && !settings_gateway4(run->s)) {
+		u->eff.gateways[u->eff.n_gateways++] = gw;
+		run->gw4_dynamic = u->gw4_dynamic = true;
+	}
+	return 0;
+}
+
+static int configure_addresses(struct run *run, const struct df_nic *nic, struct undo *u,
+			       const struct link_info *li, struct df_err *e)
+{
+	struct lease_who w = {run->id, run->pid, run->s->hostname, u->index, li->mac};
+	int r;
+
+	for (int tries = 1;; tries++) {
+		u->eff = *nic;
+		/* Run again on a NIC whose lease the keeper holds: its address is there. */
+		if (nic->addr_mode == DF_ADDR_DHCP && !u->created && keeper_running(run->id))
+			return add_addresses(run, &u->eff, u, li->mac, e);
+		if (nic->addr_mode != DF_ADDR_STATIC) {
+			r = take_lease(run, nic, u, &w, e);
+			if (r < 0)
+				return r;
+		}
+		r = add_addresses(run, &u->eff, u, li->mac, e);
+		if (r != -EADDRINUSE || nic->addr_mode == DF_ADDR_STATIC)
+			return r;
+		/* Someone on the LAN holds what the source offered: tell it, maybe try another. */
+		lease_refused(&u->lease, nic, &w);
+		if (u->gw4_dynamic)
+			run->gw4_dynamic = u->gw4_dynamic = false;
+		if (nic->addr_mode == DF_ADDR_DHCP || tries == POOL_TRIES)
+			return r;
+		log_debug("%s: %s; trying another address of pool %s", nic->ifname, e->msg,
+			  nic->pool);
+	}
 }
 
 /* Make @want the default route of its family, replacing another one if there is one. */
@@ -309,8 +379,11 @@ static void undo_nic(struct run *run, const struct df_nic *nic, struct undo *u)
 {
 	struct df_err e;
 
-	if (u->shim && shim_release(&run->host, nic, run->conf, &e) < 0)
+	struct lease_who w = {run->id, run->pid, NULL, u->index, NULL};
+
+	if (u->shim && shim_release(&run->host, &u->eff, run->conf, &e) < 0)
 		log_debug("undo: %s", e.msg);
+	lease_return(&u->lease, nic, &w);
 
 	if (!u->created) {
 		while (u->n_routes)
@@ -360,59 +433,171 @@ static int attach_nic(struct run *run, const struct df_nic *nic, struct undo *u,
 			return r;
 	}
 
-	r = add_addresses(run, nic, u, li.mac, e);
+	r = configure_addresses(run, nic, u, &li, e);
 	if (r < 0)
 		return r;
 
-	r = add_routes(run, nic, u, e);
+	r = add_routes(run, &u->eff, u, e);
 	if (r < 0)
 		return r;
 
-	r = shim_attach(&run->host, nic, run->conf, e);
+	r = shim_attach(&run->host, &u->eff, run->conf, e);
 	if (r < 0)
 		return r;
 	u->shim = nic->host_route;
 
-	audit_nic(nic, &li);
+	audit_nic(&u->eff, &li);
 	return 0;
 }
 
-int attach_all(pid_t pid, const struct df_settings *s, const struct df_conf *conf,
-	       struct df_err *e)
+/* Hand the DHCP leases to the keeper, which renews them while the container runs. */
+static int start_keeper(struct run *run, struct df_err *e)
 {
-	struct run run = {.conf = conf, .nsfd = -1};
+	struct keeper_nic k[DF_MAX_NICS];
+	unsigned int n = 0;
+
+	for (int i = 0; i < DF_MAX_NICS; i++) {
+		struct undo *u = &run->undo[i];
+
+		if (!u->lease.held || u->lease.mode != DF_ADDR_DHCP)
+			continue;
+		memset(&k[n], 0, sizeof(k[n]));
+		snprintf(k[n].ifname, sizeof(k[n].ifname), "%s", u->name);
+		k[n].index = u->index;
+		k[n].client = u->lease.client;
+		k[n].lease = u->lease.dhcp;
+		n++;
+	}
+	return n ? keeper_start(run->id, run->pid, k, n, e) : 0;
+}
+
+/*
+ * Record where each NIC's addresses came from, in /run/dockerfly/nics/ID: poststop needs the
+ * dynamic ones for the host routes, `dockerfly ls` shows them. One line per address:
+ * "IFNAME ADDR/LEN SOURCE".
+ */
+static int write_record(struct run *run, struct df_err *e)
+{
+	char path[600], text[DF_MAX_NICS * DF_MAX_ADDRS * 96], addr[DF_PREFIX_STRLEN], src[80];
+	size_t o = 0;
+	int r;
+
+	if (!safe_name(run->id))
+		return 0;
+	r = run_path(path, sizeof(path), "nics", run->id, "", e);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < DF_MAX_NICS; i++) {
+		const struct df_nic *nic = &run->undo[i].eff;
+
+		if (!run->s->nic[i].used)
+			continue;
+		for (unsigned int j = 0; j < nic->n_addrs; j++) {
+			bool dyn = addr_equal(&nic->addrs[j].addr, &run->undo[i].dyn);
+
+			o += (size_t)snprintf(text + o, sizeof(text) - o, "%s %s %s\n", nic->ifname,
+					      prefix_str(&nic->addrs[j], addr),
+					      dyn ? lease_source(nic, src, sizeof(src)) : "static");
+		}
+	}
+	return write_atomic(path, text, o, 0600, e);
+}
+
+static int attach_nics(struct run *run, struct df_err *e)
+{
 	int r = 0, n;
 
-	r = open_sockets(&run, pid, e);
 	for (n = 0; n < DF_MAX_NICS && r == 0; n++) {
-		if (!s->nic[n].used)
+		if (!run->s->nic[n].used)
 			continue;
-		r = attach_nic(&run, &s->nic[n], &run.undo[n], e);
+		r = attach_nic(run, &run->s->nic[n], &run->undo[n], e);
 		if (r < 0)
-			df_err_prefix(e, "%s", s->nic[n].ifname);
+			df_err_prefix(e, "%s", run->s->nic[n].ifname);
 	}
+	if (r == 0)
+		r = start_keeper(run, e);
+	if (r == 0)
+		r = write_record(run, e);
 	if (r < 0) {
 		while (n-- > 0)
-			undo_nic(&run, &s->nic[n], &run.undo[n]);
+			undo_nic(run, &run->s->nic[n], &run->undo[n]);
 	}
+	return r;
+}
+
+int attach_all(const char *id, pid_t pid, const struct df_settings *s,
+	       const struct df_conf *conf, struct df_err *e)
+{
+	struct run run = {.id = id, .pid = pid, .s = s, .conf = conf, .nsfd = -1};
+	int r;
+
+	for (int n = 0; n < DF_MAX_NICS; n++)
+		run.undo[n].lease.fd = -1;
+	r = open_sockets(&run, pid, e);
+	if (r == 0)
+		r = attach_nics(&run, e);
+	for (int n = 0; n < DF_MAX_NICS; n++)
+		lease_close(&run.undo[n].lease);
 	close_sockets(&run);
 	return r;
 }
 
-int release_all(const struct df_settings *s, const struct df_conf *conf, struct df_err *e)
+/* Add to @nics the dynamic addresses the record of container @id names. */
+static void read_record(const char *id, struct df_nic *nics)
 {
+	char path[600], line[160], ifname[IFNAMSIZ + 1], addr[DF_PREFIX_STRLEN + 1], src[81];
+	struct df_err e;
+	FILE *f;
+
+	if (!safe_name(id) || run_path(path, sizeof(path), "nics", id, "", &e) < 0)
+		return;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		struct df_prefix p;
+
+		if (sscanf(line, "%15s %49s %80s", ifname, addr, src) != 3 ||
+		    !strcmp(src, "static") || parse_host_prefix(addr, &p, &e) < 0)
+			continue;
+		for (int i = 0; i < DF_MAX_NICS; i++) {
+			if (nics[i].used && !strcmp(nics[i].ifname, ifname) &&
+			    nics[i].n_addrs < DF_MAX_ADDRS)
+				nics[i].addrs[nics[i].n_addrs++] = p;
+		}
+	}
+	fclose(f);
+	unlink(path);
+}
+
+int release_all(const char *id, const struct df_settings *s, const struct df_conf *conf,
+		struct df_err *e)
+{
+	static struct df_nic nics[DF_MAX_NICS];
+	bool dhcp = false;
 	struct nl host;
 	int r;
 
-	r = nl_open(&host, e);
+	memcpy(nics, s->nic, sizeof(nics));
+	read_record(id, nics);
+	for (int n = 0; n < DF_MAX_NICS; n++)
+		dhcp |= nics[n].used && nics[n].addr_mode == DF_ADDR_DHCP;
+	r = dhcp ? keeper_stop(id, e) : 0;
+	if (r == 0)
+		r = nl_open(&host, e);
+	if (r < 0)
+		return r;
 	for (int n = 0; n < DF_MAX_NICS && r == 0; n++) {
-		if (!s->nic[n].used)
+		if (!nics[n].used)
 			continue;
-		r = shim_release(&host, &s->nic[n], conf, e);
+		if (nics[n].addr_mode == DF_ADDR_POOL)
+			r = pool_release(nics[n].pool, id, e);
+		if (r == 0)
+			r = shim_release(&host, &nics[n], conf, e);
 		if (r < 0)
-			df_err_prefix(e, "%s: release", s->nic[n].ifname);
+			df_err_prefix(e, "%s: release", nics[n].ifname);
 		else
-			log_debug("%s: released", s->nic[n].ifname);
+			log_debug("%s: released", nics[n].ifname);
 	}
 	nl_close(&host);
 	return r;

@@ -33,9 +33,10 @@ static int caps_keep(const unsigned int *keep, size_t n, struct df_err *e)
 
 int caps_limit(bool attach, struct df_err *e)
 {
-	static const unsigned int attach_caps[] = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN,
-						   CAP_SYS_PTRACE};
-	static const unsigned int release_caps[] = {CAP_NET_ADMIN, CAP_NET_RAW};
+	static const unsigned int attach_caps[] = {CAP_NET_ADMIN, CAP_NET_RAW,
+						   CAP_NET_BIND_SERVICE, CAP_SYS_ADMIN,
+						   CAP_SYS_PTRACE, CAP_KILL};
+	static const unsigned int release_caps[] = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_KILL};
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return df_fail(e, errno, "set no_new_privs");
@@ -46,7 +47,7 @@ int caps_limit(bool attach, struct df_err *e)
 
 int caps_enter_done(struct df_err *e)
 {
-	static const unsigned int keep[] = {CAP_NET_ADMIN, CAP_NET_RAW};
+	static const unsigned int keep[] = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_NET_BIND_SERVICE};
 
 	return caps_keep(keep, ARRAY_SIZE(keep), e);
 }

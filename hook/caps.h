@@ -8,10 +8,12 @@
 
 /*
  * Capabilities, dropped in two steps. Before any input is read the hook keeps only what its
- * stage may need: CAP_NET_ADMIN (rtnetlink changes), CAP_NET_RAW (ARP and DHCP packets) and,
- * to attach, CAP_SYS_ADMIN (setns) and CAP_SYS_PTRACE (runtimes make the container's init
- * non-dumpable, and only this opens its /proc/PID/ns/net then). Once inside the container's
- * namespace, caps_enter_done() drops the last two. No-new-privileges is set as well.
+ * stage may need: CAP_NET_ADMIN (rtnetlink changes), CAP_NET_RAW (ARP packets), CAP_KILL (to
+ * stop a container's lease keeper at poststop, whatever its credentials) and, to attach,
+ * CAP_NET_BIND_SERVICE (the DHCP client's port 68), CAP_SYS_ADMIN (setns) and
+ * CAP_SYS_PTRACE (runtimes make the container's init non-dumpable, and only this opens its
+ * /proc/PID/ns/net then). Once inside the container's namespace, caps_enter_done() keeps the
+ * network three alone, which is all the lease keeper inherits. No-new-privileges is set.
  *
  * Run without privileges (tests of parsing), there is nothing to drop and this succeeds.
  */

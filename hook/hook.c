@@ -82,14 +82,14 @@ static int read_state(struct df_state *st, struct df_err *e)
 }
 
 /* poststop: settings that were refused at creation cannot have attached anything. */
-static int release(const struct df_settings *s, const struct df_conf *conf, int nics,
-		   struct df_err *e)
+static int release(const char *id, const struct df_settings *s, const struct df_conf *conf,
+		   int nics, struct df_err *e)
 {
 	if (nics < 0) {
 		log_debug("release: %s; nothing can have been attached", e->msg);
 		return 0;
 	}
-	return release_all(s, conf, e);
+	return release_all(id, s, conf, e);
 }
 
 static int run(enum stage stage, struct df_state *st, struct df_err *e)
@@ -115,12 +115,12 @@ static int run(enum stage stage, struct df_state *st, struct df_err *e)
 	if (s.debug)
 		log_set_debug(true);
 	if (stage == STAGE_RELEASE)
-		return release(&s, &conf, nics, e);
+		return release(st->id, &s, &conf, nics, e);
 	if (nics == 0)
 		log_debug("no dockerfly settings; nothing to do");
 	if (nics <= 0)
 		return nics;
-	return attach_all(st->pid, &s, &conf, e);
+	return attach_all(st->id, st->pid, &s, &conf, e);
 }
 
 int main(int argc, char **argv)

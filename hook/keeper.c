@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "addr.h"
+#include "files.h"
+#include "keeper.h"
+#include "log.h"
+#include "nl.h"
+#include "util.h"
+
+#define MAX_KEEP 16
+/* One renewal attempt waits this long for its answer. */
+#define RENEW_WAIT_MS 2000
+
+struct kept {
+	struct keeper_nic n;
+	int fd;
+	long bound;		/* when the last ACK came, ms */
+	long retry;		/* earliest next attempt after a failed one, ms */
+	bool live;
+};
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int pidfd_open_(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* When @k next needs attention, in ms. */
+static long next_event(const struct kept *k)
+{
+	long t1 = k->bound + 1000L * k->n.lease.t1, t2 = k->bound + 1000L * k->n.lease.t2;
+	long end = k->bound + 1000L * k->n.lease.lease, now = now_ms();
+
+	if (now < t1)
+		return t1;
+	if (k->retry > now)
+		return k->retry < end ? k->retry : end;
+	return now < t2 || now < end ? now : end;
+}
+
+/* Renew (before T2) or rebind (after) one lease; on an ACK refresh the address's lifetime. */
+static void renew(struct kept *k, struct nl *nl)
+{
+	long now = now_ms(), t2 = k->bound + 1000L * k->n.lease.t2;
+	long end = k->bound + 1000L * k->n.lease.lease;
+	struct df_err e;
+	bool rebind = now >= t2;
+
+	if (now >= end) {
+		log_audit("%s: DHCP lease expired; address removed", k->n.ifname);
+		k->live = false;
+		return;
+	}
+	if (dhcpc_renew(k->fd, &k->n.client, rebind, RENEW_WAIT_MS, &k->n.lease, &e) == 0 &&
+	    addr_add_lease(nl, k->n.index, &k->n.lease.addr, k->n.lease.lease, true, &e) == 0) {
+		k->bound = now_ms();
+		k->retry = 0;
+		return;
+	}
+	/* RFC 2131 4.4.5: try again after half the time left, here at least a second. */
+	k->retry = now + ((rebind ? end : t2) - now) / 2;
+	if (k->retry < now + 1000)
+		k->retry = now + 1000;
+	log_audit("%s: DHCP %s failed: %s", k->n.ifname, rebind ? "rebind" : "renewal", e.msg);
+}
+
+static void release_all_leases(struct kept *k, unsigned int n)
+{
+	struct df_err e;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (k[i].live && dhcpc_release(k[i].fd, &k[i].n.client, &k[i].n.lease, &e) < 0)
+			log_audit("%s: DHCP release failed: %s", k[i].n.ifname, e.msg);
+	}
+}
+
+/* The keeper's life: renew on time; on the init's exit or SIGTERM, release and return. */
+static void keep(struct kept *k, unsigned int n, int pidfd, int sigfd, struct nl *nl)
+{
+	struct pollfd pfd[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = sigfd, .events = POLLIN}};
+
+	for (;;) {
+		long next = -1, now = now_ms();
+		bool any = false;
+
+		for (unsigned int i = 0; i < n; i++) {
+			if (!k[i].live)
+				continue;
+			any = true;
+			if (next_event(&k[i]) <= now)
+				renew(&k[i], nl);
+			if (k[i].live && (next < 0 || next_event(&k[i]) < next))
+				next = next_event(&k[i]);
+		}
+		if (!any)
+			return;
+		if (poll(pfd, 2, next < 0 ? -1 : (int)(next - now_ms() > 0 ? next - now_ms() : 0)) >
+			    0 &&
+		    (pfd[0].revents || pfd[1].revents)) {
+			release_all_leases(k, n);
+			return;
+		}
+	}
+}
+
+/* In the keeper: everything but its own few descriptors goes; stdio leads to /dev/null. */
+static int keeper_setup(int pidfd, int ready, int *sigfd)
+{
+	sigset_t set;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		return -1;
+	/* Runtimes wait for every holder of a hook's stdout and stderr: hold none of them. */
+	for (int fd = 3; fd < 1024; fd++) {
+		if (fd != pidfd && fd != ready)
+			close(fd);
+	}
+	prctl(PR_SET_NAME, DF_KEEPER_NAME, 0, 0, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	*sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	return *sigfd < 0 ? -1 : 0;
+}
+
+static void keeper_main(const char *pidfile, const struct keeper_nic *nics, unsigned int n,
+			int pidfd, int ready)
+{
+	struct kept k[MAX_KEEP];
+	char text[32];
+	struct df_err e;
+	struct nl nl;
+	int sigfd, len;
+
+	if (keeper_setup(pidfd, ready, &sigfd) < 0 || nl_open(&nl, &e) < 0)
+		_exit(1);
+	for (unsigned int i = 0; i < n; i++) {
+		k[i] = (struct kept){.n = nics[i], .bound = now_ms(), .live = true};
+		k[i].fd = dhcpc_open(nics[i].ifname, &e);
+		if (k[i].fd < 0)
+			_exit(1);
+	}
+	len = snprintf(text, sizeof(text), "%d\n", (int)getpid());
+	if (write_atomic(pidfile, text, (size_t)len, 0600, &e) < 0 || write(ready, "1", 1) != 1)
+		_exit(1);
+	close(ready);
+
+	keep(k, n, pidfd, sigfd, &nl);
+	unlink(pidfile);
+	_exit(0);
+}
+
+int keeper_start(const char *id, pid_t pid, const struct keeper_nic *nics, unsigned int n,
+		 struct df_err *e)
+{
+	char pidfile[600], ok = 0;
+	int pipefd[2], pidfd, r;
+	pid_t child;
+
+	if (n > MAX_KEEP)
+		return df_invalid(e, "lease keeper: too many DHCP NICs");
+	r = run_path(pidfile, sizeof(pidfile), "keepers", id, ".pid", e);
+	if (r < 0)
+		return r;
+	pidfd = pidfd_open_(pid);
+	if (pidfd < 0)
+		return df_fail(e, errno, "lease keeper: watch pid %d", (int)pid);
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		close(pidfd);
+		return df_fail(e, errno, "lease keeper: pipe");
+	}
+	child = fork();
+	if (child == 0) {
+		close(pipefd[0]);
+		/* Its own session, and orphaned at once: the runtime must not wait for it. */
+		if (setsid() < 0 || fork() != 0)
+			_exit(0);
+		keeper_main(pidfile, nics, n, pidfd, pipefd[1]);
+	}
+	close(pipefd[1]);
+	close(pidfd);
+	if (child < 0) {
+		close(pipefd[0]);
+		return df_fail(e, errno, "lease keeper: fork");
+	}
+	waitpid(child, NULL, 0);
+	while ((r = (int)read(pipefd[0], &ok, 1)) < 0 && errno == EINTR)
+		;
+	close(pipefd[0]);
+	if (r != 1)
+		return df_fail(e, EIO, "lease keeper did not start");
+	log_debug("lease keeper started for %u NIC(s)", n);
+	return 0;
+}
+
+/* The pid in @pidfile, if it names a running keeper. */
+static pid_t read_keeper(const char *pidfile)
+{
+	char buf[32], comm[64], path[64];
+	_cleanup_fd_ int fd = open(pidfile, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_fd_ int cfd = -1;
+	ssize_t len;
+	long pid;
+
+	if (fd < 0 || (len = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[len] = '\0';
+	pid = strtol(buf, NULL, 10);
+	if (pid <= 1)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	cfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (cfd < 0 || (len = read(cfd, comm, sizeof(comm) - 1)) <= 0)
+		return 0;
+	comm[len] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+	return strcmp(comm, DF_KEEPER_NAME) ? 0 : (pid_t)pid;
+}
+
+bool keeper_running(const char *id)
+{
+	char pidfile[600];
+	struct df_err e;
+
+	return run_path(pidfile, sizeof(pidfile), "keepers", id, ".pid", &e) == 0 &&
+	       read_keeper(pidfile) != 0;
+}
+
+int keeper_stop(const char *id, struct df_err *e)
+{
+	char pidfile[600];
+	struct pollfd pfd = {.events = POLLIN};
+	pid_t pid;
+	int r;
+
+	r = run_path(pidfile, sizeof(pidfile), "keepers", id, ".pid", e);
+	if (r < 0)
+		return r;
+	pid = read_keeper(pidfile);
+	if (!pid) {
+		unlink(pidfile);
+		return 0;
+	}
+	pfd.fd = pidfd_open_(pid);
+	if (pfd.fd < 0)
+		return errno == ESRCH ? 0 : df_fail(e, errno, "lease keeper %d", (int)pid);
+	/* It releases its leases on SIGTERM; give it the time of one DHCP round trip. */
+	kill(pid, SIGTERM);
+	if (poll(&pfd, 1, 2000) <= 0) {
+		kill(pid, SIGKILL);
+		poll(&pfd, 1, 1000);
+	}
+	close(pfd.fd);
+	unlink(pidfile);
+	log_debug("lease keeper %d stopped", (int)pid);
+	return 0;
+}
