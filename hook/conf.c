@@ -44,8 +44,9 @@ static int set_shim_address(struct df_conf *c, const char *parent, const char *v
 	return 0;
 }
 
-static int conf_set(void *data, const char *key, char *value, struct df_err *e)
+static int conf_set(void *data, const char *key, char *value, int line, struct df_err *e)
 {
+	(void)line;
 	struct df_conf *c = data;
 
 	static const char shim_prefix[] = "shim-address.";
@@ -87,7 +88,7 @@ int kv_parse(const char *text, const char *what, kv_setter set, void *data, stru
 		*eq = '\0';
 		key = trim(key);
 		value = trim(eq + 1);
-		r = set(data, key, value, e);
+		r = set(data, key, value, lineno, e);
 		if (r < 0)
 			return df_err_prefix(e, "%s:%d", what, lineno);
 	}

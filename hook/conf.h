@@ -43,10 +43,10 @@ int conf_parse(const char *text, const char *what, struct df_conf *c, struct df_
 
 /*
  * The "key = value" files the admin writes: one setting a line, '#' starts a comment, blanks
- * around key and value do not count. @set takes each pair; its refusal is reported with the
- * file and line.
+ * around key and value do not count. @set takes each pair with its line number; its refusal
+ * is reported with the file and line.
  */
-typedef int (*kv_setter)(void *data, const char *key, char *value, struct df_err *e);
+typedef int (*kv_setter)(void *data, const char *key, char *value, int line, struct df_err *e);
 int kv_parse(const char *text, const char *what, kv_setter set, void *data, struct df_err *e);
 /* Read and parse @path; with @optional a missing file is no error and sets nothing. */
 int kv_load(const char *path, bool optional, kv_setter set, void *data, struct df_err *e);

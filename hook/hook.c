@@ -17,6 +17,7 @@
 #include "json.h"
 #include "caps.h"
 #include "log.h"
+#include "policy.h"
 #include "sources.h"
 #include "state.h"
 #include "util.h"
@@ -96,6 +97,7 @@ static int run(enum stage stage, struct df_state *st, struct df_err *e)
 {
 	struct df_settings s;
 	struct df_conf conf;
+	static struct df_policy policy;
 	int r, nics;
 
 	r = caps_limit(stage != STAGE_RELEASE, e);
@@ -120,6 +122,11 @@ static int run(enum stage stage, struct df_state *st, struct df_err *e)
 		log_debug("no dockerfly settings; nothing to do");
 	if (nics <= 0)
 		return nics;
+	r = policy_load(NULL, &policy, e);
+	if (r == 0)
+		r = policy_check(&policy, &s, conf.defaults.host_route, e);
+	if (r < 0)
+		return r;
 	return attach_all(st->id, st->pid, &s, &conf, e);
 }
 

@@ -106,8 +106,9 @@ static int set_subnet(struct pool_def *d, const char *value, struct df_err *e)
 	return 0;
 }
 
-static int def_set(void *data, const char *key, char *value, struct df_err *e)
+static int def_set(void *data, const char *key, char *value, int line, struct df_err *e)
 {
+	(void)line;
 	struct pool_def *d = data;
 
 	if (!strcmp(key, "subnet"))
