@@ -27,7 +27,7 @@ DF_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 B := build
 # Code shared by the hook, the runtime wrapper and the unit tests.
 CORE := err log parse settings json state spec sources conf dhcp policy
-HOOK := $(CORE) files nl link addr route netns caps probe ipv6 shim dhcpc keeper pool lease \
+HOOK := $(CORE) files sysctl nl link addr route netns caps probe ipv6 shim dhcpc keeper pool lease \
 	attach
 
 CORE_OBJ := $(CORE:%=$(B)/%.o)

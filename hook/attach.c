@@ -18,6 +18,7 @@
 #include "probe.h"
 #include "route.h"
 #include "shim.h"
+#include "sysctl.h"
 #include "util.h"
 
 /* A pool address that answers ARP is skipped for the next; this many tries at most. */
@@ -40,6 +41,7 @@ struct undo {
 	uint32_t lifetime;	/* and its lifetime in seconds (0: permanent) */
 	struct df_nic eff;	/* the NIC as configured: its settings plus a dynamic address */
 	bool gw4_dynamic;	/* its source's router is the IPv4 default route */
+	bool down;		/* the link is not up yet */
 };
 
 struct run {
@@ -203,6 +205,15 @@ static int add_ipv4(struct run *run, const struct df_nic *nic, struct undo *u,
 
 	if (!n)
 		return 0;
+	/*
+	 * Without probes the kernel announces the addresses itself when the link comes up
+	 * (arp_notify), which spares the packet socket: opening and closing one waits for an
+	 * RCU grace period, several times the cost of all the rest of an attach.
+	 */
+	if (nic->dad == DF_DAD_OFF && u->down) {
+		r = sysctl_write("ipv4", "conf", nic->ifname, "arp_notify", "1", e);
+		return r < 0 ? r : add_list(run, nic, u, v4, n, 0, e);
+	}
 	for (unsigned int i = 0; i < n; i++)
 		a[i] = v4[i].addr;
 	r = arp_open(&port, u->index, mac, e);
@@ -426,16 +437,28 @@ static int attach_nic(struct run *run, const struct df_nic *nic, struct undo *u,
 	if (r < 0)
 		return r;
 
-	/* Up before the addresses: conflict probes go out through the NIC itself. */
-	if (!(li.flags & IFF_UP)) {
+	/*
+	 * Up before the addresses when probes or DHCP must go out through the NIC itself;
+	 * after them otherwise, so that the kernel announces them as the link comes up.
+	 */
+	u->down = !(li.flags & IFF_UP);
+	if (u->down && (nic->dad != DF_DAD_OFF || nic->addr_mode == DF_ADDR_DHCP)) {
 		r = link_set_up(&run->cont, u->index, nic->ifname, e);
 		if (r < 0)
 			return r;
+		u->down = false;
 	}
 
 	r = configure_addresses(run, nic, u, &li, e);
 	if (r < 0)
 		return r;
+
+	if (u->down) {
+		r = link_set_up(&run->cont, u->index, nic->ifname, e);
+		if (r < 0)
+			return r;
+		u->down = false;
+	}
 
 	r = add_routes(run, &u->eff, u, e);
 	if (r < 0)
@@ -472,9 +495,9 @@ static int start_keeper(struct run *run, struct df_err *e)
 }
 
 /*
- * Record where each NIC's addresses came from, in /run/dockerfly/nics/ID: poststop needs the
- * dynamic ones for the host routes, `dockerfly ls` shows them. One line per address:
- * "IFNAME ADDR/LEN SOURCE".
+ * Record where each NIC's addresses came from, in /run/dockerfly/nics/ID, for containers with
+ * a dynamic address: poststop needs those for the host routes, `dockerfly ls` shows them.
+ * One line per address: "IFNAME ADDR/LEN SOURCE".
  */
 static int write_record(struct run *run, struct df_err *e)
 {
@@ -482,7 +505,12 @@ static int write_record(struct run *run, struct df_err *e)
 	size_t o = 0;
 	int r;
 
-	if (!safe_name(run->id))
+	bool dynamic = false;
+
+	for (int i = 0; i < DF_MAX_NICS; i++)
+		dynamic |= run->s->nic[i].used && run->s->nic[i].addr_mode != DF_ADDR_STATIC;
+	/* Static addresses are in the settings already; poststop reads those again. */
+	if (!dynamic || !safe_name(run->id))
 		return 0;
 	r = run_path(path, sizeof(path), "nics", run->id, "", e);
 	if (r < 0)

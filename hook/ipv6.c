@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -10,55 +9,11 @@
 #include "addr.h"
 #include "ipv6.h"
 #include "log.h"
+#include "sysctl.h"
 #include "util.h"
 
 /* DAD with one probe and a 50 ms wait: a LAN host that holds the address answers in ~1 ms. */
 #define QUICK_RETRANS_MS "50"
-
-static int sysctl_path(char *buf, size_t size, const char *dir, const char *ifname,
-		       const char *key)
-{
-	int n = snprintf(buf, size, "/proc/sys/net/ipv6/%s/%s/%s", dir, ifname, key);
-
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-static int sysctl_write(const char *dir, const char *ifname, const char *key, const char *value,
-			struct df_err *e)
-{
-	char path[128];
-	_cleanup_fd_ int fd = -1;
-	size_t len = strlen(value);
-
-	if (sysctl_path(path, sizeof(path), dir, ifname, key) < 0)
-		return df_invalid(e, "sysctl path too long");
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return df_fail(e, errno, "open %s", path);
-	if (write(fd, value, len) != (ssize_t)len)
-		return df_fail(e, errno, "write %s", path);
-	return 0;
-}
-
-static int sysctl_read(const char *dir, const char *ifname, const char *key, char *out,
-		       size_t size, struct df_err *e)
-{
-	char path[128];
-	_cleanup_fd_ int fd = -1;
-	ssize_t n;
-
-	if (sysctl_path(path, sizeof(path), dir, ifname, key) < 0)
-		return df_invalid(e, "sysctl path too long");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return df_fail(e, errno, "open %s", path);
-	n = read(fd, out, size - 1);
-	if (n <= 0)
-		return df_fail(e, n < 0 ? errno : EIO, "read %s", path);
-	out[n] = '\0';
-	out[strcspn(out, "\n")] = '\0';
-	return 0;
-}
 
 int ipv6_prepare(const char *ifname, enum df_dad mode, struct ipv6_tuning *t, struct df_err *e)
 {
@@ -67,23 +22,23 @@ int ipv6_prepare(const char *ifname, enum df_dad mode, struct ipv6_tuning *t, st
 	memset(t, 0, sizeof(*t));
 	snprintf(t->ifname, sizeof(t->ifname), "%s", ifname);
 	/* A container made with IPv6 disabled by default still gets it on this interface. */
-	r = sysctl_write("conf", ifname, "disable_ipv6", "0", e);
+	r = sysctl_write("ipv6", "conf", ifname, "disable_ipv6", "0", e);
 	if (r == 0)
-		r = sysctl_write("conf", ifname, "ndisc_notify", "1", e);
+		r = sysctl_write("ipv6", "conf", ifname, "ndisc_notify", "1", e);
 	if (r < 0 || mode != DF_DAD_QUICK)
 		return r;
 
-	r = sysctl_read("neigh", ifname, "retrans_time_ms", t->retrans, sizeof(t->retrans), e);
+	r = sysctl_read("ipv6", "neigh", ifname, "retrans_time_ms", t->retrans, sizeof(t->retrans), e);
 	if (r == 0)
-		r = sysctl_read("conf", ifname, "router_solicitation_delay", t->rs_delay,
+		r = sysctl_read("ipv6", "conf", ifname, "router_solicitation_delay", t->rs_delay,
 				sizeof(t->rs_delay), e);
 	if (r < 0)
 		return r;
 	t->changed = true;
 	/* DAD starts after a random delay of up to router_solicitation_delay: make it none. */
-	r = sysctl_write("conf", ifname, "router_solicitation_delay", "0", e);
+	r = sysctl_write("ipv6", "conf", ifname, "router_solicitation_delay", "0", e);
 	if (r == 0)
-		r = sysctl_write("neigh", ifname, "retrans_time_ms", QUICK_RETRANS_MS, e);
+		r = sysctl_write("ipv6", "neigh", ifname, "retrans_time_ms", QUICK_RETRANS_MS, e);
 	return r;
 }
 
@@ -93,8 +48,8 @@ void ipv6_restore(struct ipv6_tuning *t)
 
 	if (!t->changed)
 		return;
-	if (sysctl_write("neigh", t->ifname, "retrans_time_ms", t->retrans, &e) < 0 ||
-	    sysctl_write("conf", t->ifname, "router_solicitation_delay", t->rs_delay, &e) < 0)
+	if (sysctl_write("ipv6", "neigh", t->ifname, "retrans_time_ms", t->retrans, &e) < 0 ||
+	    sysctl_write("ipv6", "conf", t->ifname, "router_solicitation_delay", t->rs_delay, &e) < 0)
 		log_debug("restore IPv6 timing: %s", e.msg);
 	t->changed = false;
 }
