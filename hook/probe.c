@@ -64,7 +64,11 @@ int arp_open(struct arp_port *p, int ifindex, const unsigned char mac[6], struct
 		.sll_ifindex = ifindex,
 	};
 
-	p->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+	/*
+	 * Protocol 0 at creation, ETH_P_ARP at bind: a socket made with a protocol is already
+	 * receiving, and binding it must then wait for an RCU grace period to unhook it.
+	 */
+	p->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (p->fd < 0)
 		return df_fail(e, errno, "open ARP socket");
 	if (bind(p->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
