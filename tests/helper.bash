@@ -4,7 +4,7 @@
 
 bats_require_minimum_version 1.5.0
 
-for _lib in common lab procs runtime bundle leaks; do
+for _lib in common lab procs runtime bundle leaks hook_cases; do
 	# shellcheck source=/dev/null
 	source "$BATS_TEST_DIRNAME/lib/$_lib.bash"
 done

@@ -24,15 +24,21 @@ base_rootfs() {
 	mv "$root.tmp" "$root"
 }
 
-# json_array ARG...: the args as a JSON array of strings.
+# json_array ARG...: the args as a JSON array of strings. (Not jq --args: jq would take an
+# argument such as "-c" as its own option.)
 json_array() {
-	jq -nc '$ARGS.positional' --args "$@"
+	if [ $# -eq 0 ]; then
+		echo '[]'
+		return
+	fi
+	# Each element gets a leading "x" so that an empty one survives the split.
+	printf 'x%s\0' "$@" | jq -Rsc '[split("\u0000")[] | select(length > 0) | .[1:]]'
 }
 
 # json_object KEY=VALUE...: the pairs as a JSON object (a value may hold "=").
 json_object() {
-	jq -nc '[$ARGS.positional[] | (index("=")) as $i
-		| {key: .[:$i], value: .[$i + 1:]}] | from_entries' --args "$@"
+	json_array "$@" | jq -c 'map((index("=")) as $i | {key: .[:$i], value: .[$i + 1:]})
+		| from_entries'
 }
 
 # make_bundle DIR [--no-hooks] [-e VAR=VALUE]... [KEY=VALUE]... [-- CMD [ARG...]]
@@ -41,6 +47,7 @@ json_object() {
 #   --no-hooks  no dockerfly hook (for tests that call the hook by hand)
 #   CMD         the container's process; default: sleep
 # The container is non-terminal, has its own network namespace and CAP_NET_RAW (for ping).
+# The hooks carry a timeout so that a hook that hangs fails the test instead of the suite.
 make_bundle() {
 	local dir=$1 hooks=true
 	local -a env=() ann=() args=()
@@ -74,8 +81,8 @@ make_bundle() {
 		  else .linux.namespaces += [{type: "network"}] end
 		| .annotations = (.annotations // {}) + $ann
 		| if $hooks then .hooks = {
-			prestart: [{path: $hook, args: ["dockerfly-hook", "prestart"]}],
-			poststop: [{path: $hook, args: ["dockerfly-hook", "poststop"]}]}
+			prestart: [{path: $hook, args: ["dockerfly-hook", "prestart"], timeout: 60}],
+			poststop: [{path: $hook, args: ["dockerfly-hook", "poststop"], timeout: 60}]}
 		  else del(.hooks) end
 		' "$dir/config.json" >"$dir/config.json.new"
 	mv "$dir/config.json.new" "$dir/config.json"

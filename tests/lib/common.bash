@@ -47,6 +47,11 @@ assert_contains() {
 	flunk "$1: \"$3\" not found in: $2"
 }
 
+# hook ARG...: the hook under test, bounded in time like the runtimes bound it.
+hook() {
+	timeout 60 "$DOCKERFLY_HOOK" "$@"
+}
+
 need_hook() {
 	[ -x "$DOCKERFLY_HOOK" ] || flunk "hook not built: $DOCKERFLY_HOOK (run make)"
 }
@@ -58,7 +63,8 @@ init_file_tag() {
 	base=${BATS_TEST_FILENAME##*/}
 	DFT_NUM=${base%%-*}
 	DFT_PID=$(printf '%05x' $(($$ % 0x100000)))
-	export DFT_NUM DFT_PID
+	DFT_FILE_NET=$((10#$DFT_NUM))
+	export DFT_NUM DFT_PID DFT_FILE_NET
 }
 
 # Names this file may create: labs dfl-NUM<letter>PID..., scratch netns dft-NUMPID-...

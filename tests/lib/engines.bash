@@ -1,0 +1,160 @@
+# shellcheck shell=bash
+# What the engine tests (30-engine-*.bats) share: dockerfly installed in a private prefix, the
+# busybox test image in Docker and Podman, a Docker runtime registered for one file only, and
+# cleanup of every container by label. Loaded after helper.bash ("load lib/engines").
+
+# Shared test image (kept between runs): busybox-static and nothing else.
+TEST_IMAGE=dockerfly-test/busybox
+# The label every container of this file carries; teardown removes what has it.
+TEST_LABEL_KEY=dockerfly-test
+
+# engines_setup_file [NET]: tag, optional lab, private install; exports DF_*.
+engines_setup_file() {
+	common_setup_file "$@"
+	export TEST_LABEL="$TEST_LABEL_KEY=$DFT_NUM-$DFT_PID-${BATS_TEST_FILENAME##*/}"
+	engines_install
+}
+
+# engines_install: build and install into $BATS_FILE_TMPDIR/prefix with a build directory of
+# its own, so that the paths built into the wrapper are this prefix's and no other build is
+# disturbed. The hook under test becomes the installed one.
+engines_install() {
+	local log="$BATS_FILE_TMPDIR/install.log"
+	DF_PREFIX="$BATS_FILE_TMPDIR/prefix"
+	if ! make -C "$TOP_DIR" -j2 B="$BATS_FILE_TMPDIR/build" PREFIX="$DF_PREFIX" install \
+		>"$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		flunk "make install PREFIX=$DF_PREFIX failed"
+	fi
+	DF_RUNTIME="$DF_PREFIX/bin/dockerfly-runtime"
+	DF_SETUP="$DF_PREFIX/bin/dockerfly-setup"
+	DF_HOOKSD="$DF_PREFIX/share/containers/oci/hooks.d"
+	DOCKERFLY_HOOK="$DF_PREFIX/libexec/dockerfly/dockerfly-hook"
+	export DF_PREFIX DF_RUNTIME DF_SETUP DF_HOOKSD DOCKERFLY_HOOK
+}
+
+# cname WORD: a container name unique to this file run.
+cname() {
+	printf 'dft%s%s-%s' "$DFT_NUM" "$DFT_PID" "$1"
+}
+
+# serve_cmd: a container command serving "dockerfly-container" over HTTP on port 8080 from a
+# directory it makes itself (so any busybox image will do), and stopping at once on TERM.
+serve_cmd() {
+	echo 'mkdir -p /tmp/www && echo dockerfly-container >/tmp/www/index.html &&
+		httpd -p 8080 -h /tmp/www && trap "exit 0" TERM && while :; do sleep 1; done'
+}
+
+# peer_gets ADDR: the peer of lab LAB fetches the container's page at ADDR.
+peer_gets() {
+	[ "$(in_peer LAB timeout 5 busybox wget -q -O - "http://$1:8080/index.html" 2>/dev/null)" \
+		= dockerfly-container ]
+}
+
+# lan_env HOST: the settings of one NIC on lab LAB at host part .HOST, as env entries.
+lan_env() {
+	echo "DOCKERFLY_PARENT=$LAB_PARENT"
+	echo "DOCKERFLY_IP=$LAB_NET4.$1/24"
+	echo "DOCKERFLY_GATEWAY=$LAB_GW4"
+}
+
+# ns_addr PID DEV: the IPv4 address/len of DEV in PID's network namespace, empty when none.
+ns_addr() {
+	nsenter -t "$1" -n ip -j -4 addr show dev "$2" 2>/dev/null |
+		jq -r '.[0].addr_info[0] | "\(.local)/\(.prefixlen)"' 2>/dev/null | grep -v null || true
+}
+
+# default_route PID: "DEV GATEWAY" of each IPv4 default route in PID's network namespace.
+default_route() {
+	nsenter -t "$1" -n ip -j -4 route show default | jq -r '.[] | "\(.dev) \(.gateway)"'
+}
+
+# ---- images ---------------------------------------------------------------------------------
+
+# image_tar: a tarball of the busybox rootfs the bundle helper builds.
+image_tar() {
+	base_rootfs
+	[ -f "$BATS_FILE_TMPDIR/rootfs.tar" ] ||
+		tar -C "$BATS_FILE_TMPDIR/rootfs" -cf "$BATS_FILE_TMPDIR/rootfs.tar" .
+	echo "$BATS_FILE_TMPDIR/rootfs.tar"
+}
+
+# ensure_image docker|podman: the shared test image, imported once (no registry needed).
+ensure_image() {
+	"$1" image inspect "$TEST_IMAGE" >/dev/null 2>&1 && return 0
+	"$1" import "$(image_tar)" "$TEST_IMAGE" >/dev/null
+}
+
+# ---- Docker ---------------------------------------------------------------------------------
+
+DOCKER_CONFIG_FILE=/etc/docker/daemon.json
+
+need_docker() {
+	command -v docker >/dev/null || skip "docker is not installed"
+	docker info >/dev/null 2>&1 ||
+		flunk "dockerd does not answer (tests/lib/start-engines starts it)"
+}
+
+# docker_runtime_up: register the installed wrapper with the running dockerd as runtime
+# DOCKER_RT, a name of this file's own, through dockerfly-setup. Only that entry is added to
+# the daemon's configuration and docker_runtime_down takes it out again, so the daemon's other
+# settings (its command-line flags among them) are never touched.
+docker_runtime_up() {
+	DOCKER_RT="dft$DFT_NUM$DFT_PID"
+	export DOCKER_RT
+	[ -e "$DOCKER_CONFIG_FILE.dockerfly-bak" ] || touch "$BATS_FILE_TMPDIR/docker_bak_ours"
+	echo "$DOCKER_RT" >"$BATS_FILE_TMPDIR/docker_rt"
+	"$DF_SETUP" docker --config "$DOCKER_CONFIG_FILE" --name "$DOCKER_RT" \
+		--runtime "$DF_RUNTIME" >&2
+}
+
+docker_runtime_down() {
+	local rc=0
+	[ -f "$BATS_FILE_TMPDIR/docker_rt" ] || return 0
+	"$DF_SETUP" docker --undo --config "$DOCKER_CONFIG_FILE" \
+		--name "$(cat "$BATS_FILE_TMPDIR/docker_rt")" >&2 || rc=1
+	[ ! -f "$BATS_FILE_TMPDIR/docker_bak_ours" ] || rm -f "$DOCKER_CONFIG_FILE.dockerfly-bak"
+	rm -f "$BATS_FILE_TMPDIR/docker_rt"
+	return "$rc"
+}
+
+docker_rm_ours() {
+	local ids
+	command -v docker >/dev/null || return 0
+	ids=$(docker ps -aq --filter "label=$TEST_LABEL" 2>/dev/null) || return 0
+	[ -z "$ids" ] || echo "$ids" | xargs docker rm -f >/dev/null
+}
+
+docker_pid() {
+	docker inspect -f '{{.State.Pid}}' "$1"
+}
+
+# docker_bundle_config ID: the config.json containerd gave the real runtime for container ID.
+docker_bundle_config() {
+	local id
+	id=$(docker inspect -f '{{.Id}}' "$1")
+	cat "/run/containerd/io.containerd.runtime.v2.task/moby/$id/config.json"
+}
+
+# ---- Podman ---------------------------------------------------------------------------------
+
+# need_podman: Podman with a containers.conf of this file's own (lower rlimits: this machine
+# lacks CAP_SYS_RESOURCE for Podman's defaults).
+need_podman() {
+	command -v podman >/dev/null || skip "podman is not installed"
+	PODMAN_CONF="$BATS_FILE_TMPDIR/containers.conf"
+	printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n' \
+		>"$PODMAN_CONF"
+	export PODMAN_CONF CONTAINERS_CONF="$PODMAN_CONF"
+}
+
+podman_rm_ours() {
+	local ids
+	command -v podman >/dev/null || return 0
+	ids=$(podman ps -aq --filter "label=$TEST_LABEL" 2>/dev/null) || return 0
+	[ -z "$ids" ] || echo "$ids" | xargs podman rm -f -t 0 >/dev/null
+}
+
+podman_pid() {
+	podman inspect -f '{{.State.Pid}}' "$1"
+}
