@@ -115,6 +115,10 @@ install-command:
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 scripts/dockerfly $(DESTDIR)$(BINDIR)/dockerfly
 
+# dockerfly end to end on a lab LAN, from a fresh Debian 12 machine (root; see scripts/demo).
+demo:
+	scripts/demo
+
 SOURCES := $(wildcard hook/*.c hook/*.h tests/unit/*.c)
 
 fmt:
@@ -130,4 +134,4 @@ clean:
 
 .PHONY: all unit integration check install fmt fmt-check clean
 .PHONY: install-engines FORCE
-.PHONY: install-command
+.PHONY: install-command demo
