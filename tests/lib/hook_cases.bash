@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # status, output and stderr are set by bats "run"
 # The hook through a real runtime on the lab LAN. One implementation of each case, run by
 # 20-hook-runc.bats and 21-hook-crun.bats with their own runtime.
 #
