@@ -44,6 +44,12 @@ $(B)/%.o: hook/%.c | $(B)
 $(B)/dockerfly-hook: $(HOOK_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DF_LIBS)
 
+# Every object depends on the flags it was built with, so that SANITIZE=1 or WERROR=1 after a
+# plain build (or the reverse) rebuilds everything instead of linking old and new together.
+$(B)/flags: FORCE | $(B)
+	@echo '$(CC) $(DF_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 # dockerfly-runtime, the runc wrapper.
 RUNTIME := $(CORE) runargs hooks rtconf
 RUNTIME_OBJ := $(RUNTIME:%=$(B)/%.o) $(B)/runtime.o
@@ -80,6 +86,50 @@ $(B)/test-conf: $(B)/conf.o
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+# Fuzzing: libFuzzer targets (clang) over every parser of outside input, with ASan and UBSan,
+# built apart from the rest. "make fuzz" runs each for FUZZ_SECONDS, "make fuzz-smoke" briefly;
+# new inputs go to $(FB)/corpus-NAME, crashes to $(FB)/NAME-crash-*.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+FB := $(B)/fuzz
+FUZZ := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN := $(FUZZ:%=$(FB)/fuzz-%)
+
+$(FB):
+	mkdir -p $@
+
+$(FB)/%.o: hook/%.c | $(FB)
+	$(FUZZ_CC) $(DF_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FB)/fuzz-%.o: tests/fuzz/fuzz-%.c | $(FB)
+	$(FUZZ_CC) $(DF_CFLAGS) -iquote hook $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FB)/fuzz-%: $(FB)/fuzz-%.o $(CORE:%=$(FB)/%.o)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(DF_LIBS)
+
+# fuzz_run SECONDS: each target in turn, from its seed corpus and what earlier runs found.
+define fuzz_run
+	@set -e; for t in $(FUZZ); do \
+		mkdir -p $(FB)/corpus-$$t; \
+		echo "== fuzz-$$t ($(1) s)"; \
+		$(FB)/fuzz-$$t -max_total_time=$(1) -print_final_stats=1 \
+			-dict=tests/fuzz/$$t.dict -artifact_prefix=$(FB)/$$t- \
+			$(FB)/corpus-$$t tests/fuzz/corpus/$$t; \
+	done
+endef
+
+fuzz: $(FUZZ_BIN)
+	$(call fuzz_run,$(FUZZ_SECONDS))
+
+fuzz-smoke: $(FUZZ_BIN)
+	$(call fuzz_run,$(FUZZ_SMOKE_SECONDS))
+
+# See $(B)/flags.
+$(HOOK_OBJ) $(RUNTIME_OBJ) $(UNIT_BIN:%=%.o): $(B)/flags
 
 BATS ?= bats
 BATS_FILES ?= $(sort $(wildcard tests/[0-9][0-9]-*.bats))
@@ -119,7 +169,7 @@ install-command:
 demo:
 	scripts/demo
 
-SOURCES := $(wildcard hook/*.c hook/*.h tests/unit/*.c)
+SOURCES := $(wildcard hook/*.c hook/*.h tests/unit/*.[ch] tests/fuzz/*.[ch])
 
 fmt:
 	clang-format -i $(SOURCES)
@@ -131,7 +181,9 @@ clean:
 	rm -rf $(B)
 
 -include $(wildcard $(B)/*.d)
+-include $(wildcard $(FB)/*.d)
 
 .PHONY: all unit integration check install fmt fmt-check clean
 .PHONY: install-engines FORCE
 .PHONY: install-command demo
+.PHONY: fuzz fuzz-smoke
