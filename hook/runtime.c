@@ -107,10 +107,10 @@ static int run(int argc, char **argv, struct df_err *e)
 		return r;
 
 	r = runargs_scan(argc, argv, &ra, e);
-	if (r < 0)
-		return r;
 	if (ra.id)
 		log_set_container(ra.id);
+	if (r < 0)
+		return r;
 
 	r = rtconf_real_runtime(&conf, real, sizeof(real), e);
 	if (r < 0)
