@@ -42,11 +42,12 @@ ctr_listens() {
 	[ -n "$(ctr_ns "$1" ss -Htln "sport = :$2")" ]
 }
 
-# IPv6 addresses need DAD in the container before they can be used; poll until it is done.
+# IPv6 addresses need DAD in the container before they can be used; poll until it is done for
+# every address of the link (the link-local one too, whose state the rerun test compares).
 v6_settled() {
 	local out
-	out=$(ctr_ns "$1" ip -6 -o addr show dev "$2" scope global 2>/dev/null) || return 1
-	[ -n "$out" ] && ! grep -qE 'tentative|dadfailed' <<<"$out"
+	out=$(ctr_ns "$1" ip -6 -o addr show dev "$2" 2>/dev/null) || return 1
+	grep -q 'scope global' <<<"$out" && ! grep -qE 'tentative|dadfailed' <<<"$out"
 }
 
 wait_v6() {
@@ -231,6 +232,7 @@ case_source_env() {
 case_poststop() {
 	local state
 	std_ctr poststop
+	ctr_has_addr "$CTR" lan0 "$LAB_NET4.10/24"
 	state=$(rt state "$CTR")
 
 	run ctr_delete "$CTR"
