@@ -109,10 +109,13 @@ cz_refused() {
 	shift
 	hook_err="$BATS_TEST_TMPDIR/$id.hook-stderr"
 	cz_bundle "$id" "$@" "run.oci.hooks.stderr=$hook_err"
-	if REFUSED=$(rt create --bundle "$BATS_TEST_TMPDIR/$id" "$id" </dev/null 2>&1 3>&-); then
+	# A file, not a pipe: a container that is created after all would hold a pipe open.
+	if rt create --bundle "$BATS_TEST_TMPDIR/$id" "$id" </dev/null \
+		>"$BATS_TEST_TMPDIR/$id.log" 2>&1 3>&-; then
 		flunk "$RUNTIME created $id, expected a refusal"
 		return 1
 	fi
+	REFUSED=$(cat "$BATS_TEST_TMPDIR/$id.log")
 	[ ! -f "$hook_err" ] || REFUSED+=$'\n'$(cat "$hook_err")
 	echo "$RUNTIME create $id: $REFUSED" >&2
 	if rt state "$id" >/dev/null 2>&1; then
