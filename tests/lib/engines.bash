@@ -45,10 +45,10 @@ serve_cmd() {
 		httpd -p 8080 -h /tmp/www && trap "exit 0" TERM && while :; do sleep 1; done'
 }
 
-# peer_gets ADDR: the peer of lab LAB fetches the container's page at ADDR.
+# peer_gets ADDR [SECONDS]: the peer of lab LAB fetches the container's page at ADDR.
 peer_gets() {
-	[ "$(in_peer LAB timeout 5 busybox wget -q -O - "http://$1:8080/index.html" 2>/dev/null)" \
-		= dockerfly-container ]
+	[ "$(in_peer LAB timeout "${2:-5}" busybox wget -q -O - "http://$1:8080/index.html" \
+		2>/dev/null)" = dockerfly-container ]
 }
 
 # lan_env HOST: the settings of one NIC on lab LAB at host part .HOST, as env entries.
