@@ -211,6 +211,7 @@ containers_named() {
 	assert_contains "env" "$output" "DOCKERFLY_IP=$LAB_NET4.10/24"
 	assert_contains "env" "$output" "DOCKERFLY_PARENT=$LAB_PARENT"
 	assert_contains "env" "$output" "DOCKERFLY_GATEWAY=$LAB_GW4"
+	assert_contains "env" "$output" "DOCKERFLY_MAC=stable"
 	assert_contains "env" "$output" "SSH_AUTHORIZED_KEYS=$(cat "$BATS_FILE_TMPDIR/id.pub")"
 	assert_eq "hostname" "$name" "$(docker inspect -f '{{.Config.Hostname}}' "$name")"
 
@@ -235,10 +236,11 @@ containers_named() {
 	in_peer LAB ping -c 1 -W 2 "$LAB_NET4.10"
 }
 
-@test "docker: stop takes the NIC away, start brings it back; rm refuses a running machine" {
-	local name row
+@test "docker: stop takes the NIC away, start brings it back, same MAC; rm refuses a running one" {
+	local name row mac
 	name=$(m stst)
 	"$DF" run "$name" --ip "$LAB_NET4.11"
+	mac=$(field 5 "$(ls_row "$name")")
 	run "$DF" stop "$name"
 	assert_eq "stop status" 0 "$status"
 	row=$(ls_row "$name")
@@ -255,6 +257,7 @@ containers_named() {
 	row=$(ls_row "$name")
 	assert_eq "started: state" running "$(field 3 "$row")"
 	assert_eq "started: addresses" "$LAB_NET4.11/24" "$(field 4 "$row")"
+	assert_eq "started: the MAC of the first start" "$mac" "$(field 5 "$row")"
 	run peer_ssh "$name" hostname
 	assert_eq "ssh after start" "$name" "$output"
 
@@ -359,7 +362,7 @@ containers_named() {
 }
 
 @test "attach: the hook is DOCKERFLY_HOOK, else the installed one, else build/ of a tree" {
-	local c pid tree state
+	local c pid tree state want
 	c=$(m hk)
 	docker run -d --name "$c" --network none dockerfly/debian:12 sleep 100000 >/dev/null
 	pid=$(docker inspect -f '{{.State.Pid}}' "$c")
@@ -381,9 +384,10 @@ containers_named() {
 	state=$(cat "$tree/state")
 	assert_eq "state" "$(docker inspect -f '{{.Id}}' "$c") running $pid 1.0.2" \
 		"$(jq -r '"\(.id) \(.status) \(.pid) \(.ociVersion)"' <<<"$state")"
-	assert_eq "annotations" \
-		"{\"dockerfly.gateway\":\"$LAB_GW4\",\"dockerfly.ifname\":\"lan0\",\"dockerfly.ip\":\"$LAB_NET4.60/24\",\"dockerfly.mtu\":\"1400\",\"dockerfly.parent\":\"$LAB_PARENT\"}" \
-		"$(jq -cS .annotations <<<"$state")"
+	want=$(jq -cnS --arg gw "$LAB_GW4" --arg ip "$LAB_NET4.60/24" --arg parent "$LAB_PARENT" \
+		'{"dockerfly.gateway": $gw, "dockerfly.ifname": "lan0", "dockerfly.ip": $ip,
+		  "dockerfly.mtu": "1400", "dockerfly.parent": $parent}')
+	assert_eq "annotations" "$want" "$(jq -cS .annotations <<<"$state")"
 }
 
 @test "errors: an unknown machine, for every command that takes one" {
@@ -517,14 +521,16 @@ containers_named() {
 	assert_eq "containers made" "" "$(containers_named "$x")"
 }
 
-@test "run: IPv6 and IPv4 together, prefix lengths from the defaults, --no-gateway" {
+@test "run: IPv6 and IPv4 together, prefix lengths from the defaults, --no-gateway, random MAC" {
 	local name pid
 	name=$(m six)
-	run "$DF" run "$name" --ip "$LAB_NET4.130,$NET6::130" --no-gateway
+	run "$DF" run "$name" --ip "$LAB_NET4.130,$NET6::130" --no-gateway --mac random
 	assert_eq "run" "$name: $LAB_NET4.130/24,$NET6::130/64 on $LAB_PARENT (docker)" "$output"
 	pid=$(docker inspect -f '{{.State.Pid}}' "$name")
 	run nsenter -t "$pid" -n ip -4 route show default
 	assert_eq "no default route" "" "$output"
 	wait_until 50 nsenter -t "$pid" -n ping -c 1 -W 1 "$LAB_GW6"
 	assert_contains "ls" "$(field 4 "$(ls_row "$name")")" "$NET6::130/64"
+	run docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$name"
+	[[ $output != *DOCKERFLY_MAC* ]] || flunk "--mac random set a MAC: $output"
 }
