@@ -79,6 +79,25 @@ on the LAN (IPv6 duplicate address detection failed): Address already in use" "$
 	[[ $output != *dadfailed* && $output != *tentative* ]] || flunk "address not usable: $output"
 }
 
+# A namespace made before the hook runs may have DAD off by default (all and default
+# accept_dad 0); dockerfly.dad=quick must still find the duplicate.
+@test "IPv6: a namespace with DAD off by default still gets the check" {
+	skip "hook bug: the hook enables IPv6 on the NIC but leaves accept_dad as the namespace has \
+it; with 0 the kernel skips DAD and the duplicate is taken without a word"
+	local held="$LAB_NET6:77/64" pid id
+	peer_hold LAB "$held"
+	bg_start unshare -n sh -c 'sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+net.ipv6.conf.default.accept_dad=0 && exec sleep 1000'
+	pid=$BG_PID
+	wait_until 50 grep -qx sleep "/proc/$pid/comm"
+	record_netns "$pid"
+	id=$(ctr_id nodad6)
+	cz_hook prestart "$pid" "$id" "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$held"
+	assert_eq "hook status" 1 "$status"
+	assert_contains "hook stderr" "$stderr" "address $held is already used on the LAN"
+	ns_only_lo "$pid"
+}
+
 @test "dad=strict refuses an address the peer holds" {
 	peer_hold LAB "$LAB_NET4.77/24"
 	cz_refused strict "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.77/24" \
@@ -327,6 +346,24 @@ shim-address.$LAB_PARENT in /etc/dockerfly/dockerfly.conf: Cannot assign request
 	assert_eq "delete (poststop)" 0 "$status"
 	assert_eq "shim left" "" "$(shim_links "$LAB_PARENT")"
 	assert_eq "host route left" "" "$(ip -4 -o route show "$LAB_NET4.10/32")"
+}
+
+# A private macvlan cannot talk to the host's shim (bridge mode): the route would lead nowhere.
+@test "host-route with mode private is refused, not set up to fail" {
+	skip "hook bug: host-route=on with mode=private succeeds, but the host cannot reach the \
+container through the shim"
+	local id
+	cz_conf "host-route = on" "shim-address.$LAB_PARENT = $LAB_NET4.2"
+	# No runtime runs poststop for a stand-in: whatever shim the hook makes goes in teardown.
+	own_link "$CZ_SHIM"
+	netns_proc
+	id=$(ctr_id hrpriv)
+	cz_hook prestart "$NS_PID" "$id" "dockerfly.parent=$LAB_PARENT" \
+		"dockerfly.ip=$LAB_NET4.10/24" dockerfly.mode=private
+	assert_eq "hook status" 1 "$status"
+	assert_contains "hook stderr" "$stderr" "host-route"
+	ns_only_lo "$NS_PID"
+	host_route_gone
 }
 
 # The shim is there for IPv4 host routes; with IPv6 on, the host would autoconfigure on the
