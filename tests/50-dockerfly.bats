@@ -521,7 +521,7 @@ containers_named() {
 	assert_eq "containers made" "" "$(containers_named "$x")"
 }
 
-@test "run: IPv6 and IPv4 together, prefix lengths from the defaults, --no-gateway, random MAC" {
+@test "run: IPv6 with IPv4 and alone, default prefix lengths, --no-gateway, random MAC" {
 	local name pid
 	name=$(m six)
 	run "$DF" run "$name" --ip "$LAB_NET4.130,$NET6::130" --no-gateway --mac random
@@ -533,4 +533,13 @@ containers_named() {
 	assert_contains "ls" "$(field 4 "$(ls_row "$name")")" "$NET6::130/64"
 	run docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$name"
 	[[ $output != *DOCKERFLY_MAC* ]] || flunk "--mac random set a MAC: $output"
+
+	# With IPv6 alone, ssh goes over IPv6.
+	name=$(m six6)
+	"$DF" run "$name" --ip "$NET6::131"
+	# shellcheck disable=SC2016 # expanded in the machine
+	run peer_ssh "$name" 'ip -6 -o addr show dev lan0 scope global; echo "$SSH_CONNECTION"'
+	assert_eq "ssh over IPv6" 0 "$status"
+	assert_contains "address" "${lines[0]}" "inet6 $NET6::131/64"
+	assert_contains "ssh connection" "${lines[1]}" "$NET6::131 22"
 }
