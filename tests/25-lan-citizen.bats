@@ -242,12 +242,13 @@ used on the LAN by $mac: Address already in use" "$stderr"
 host_reaches() {
 	local route
 	wait_until 50 cz_listens "$1" 8080
-	run host_get "$2"
-	assert_eq "host -> container $2" dockerfly-container "$output"
+	# Route first: without it the fetch would leave through the host's default route.
 	assert_eq "shim" "$CZ_SHIM" "$(shim_links "$LAB_PARENT")"
 	route=$(ip -4 -o route show "$2/32")
 	assert_contains "host route" "$route" "$2 dev $CZ_SHIM "
 	assert_contains "host route source" "$route" "src $3"
+	run host_get "$2"
+	assert_eq "host -> container $2" dockerfly-container "$output"
 }
 
 # host_route_gone: no shim, no route into the lab is left in the host.
@@ -313,6 +314,29 @@ host_route_gone() {
 	done
 	assert_eq "failed deletes" 0 "$fails"
 	host_route_gone
+}
+
+ctr_stopped() {
+	[ "$(rt state "$1" | jq -r .status)" = stopped ]
+}
+
+# A container that stopped and one that took its address since: the old one's poststop (when
+# the engine deletes it) must leave the new one's route and the shim alone.
+@test "host-route: a stopped container's late poststop leaves its successor's route alone" {
+	skip "hook bug: poststop deletes the host route by address, so it takes the successor's \
+route (and the shim with it) when the successor has the same address"
+	local old
+	cz_conf "host-route = on" "shim-address.$LAB_PARENT = $LAB_NET4.2"
+	cz_ctr hrold "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.10/24"
+	old=$CTR
+	rt kill "$old" KILL
+	wait_until 50 ctr_stopped "$old"
+
+	cz_ctr hrnew "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.10/24"
+	host_reaches "$CTR" "$LAB_NET4.10" "$LAB_NET4.2"
+	run ctr_delete "$old"
+	assert_eq "delete of the old container (poststop)" 0 "$status"
+	host_reaches "$CTR" "$LAB_NET4.10" "$LAB_NET4.2"
 }
 
 @test "host-route with no shim address and no address on the parent fails clearly, leaves nothing" {
