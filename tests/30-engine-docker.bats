@@ -2,7 +2,8 @@
 # Docker 20.10 through dockerfly-runtime ("docker run --runtime"), settings by -e DOCKERFLY_*:
 # on the lab LAN with --network none and beside Docker's default bridge, across restart,
 # stop/start and rm -f. The runtime is registered with the running dockerd under a name of
-# this file's own and taken out at the end (tests/lib/engines.bash).
+# this file's own and taken out at the end; the hook it adds logs each call before running the
+# installed one (hook_recorder in tests/lib/engines.bash).
 
 # Each test runs in a subshell of its own, and bats' run sets $stderr.
 # shellcheck disable=SC2030,SC2031,SC2154
@@ -14,6 +15,7 @@ setup_file() {
 	engines_setup_file 30
 	need_docker
 	ensure_image docker
+	hook_recorder
 	docker_runtime_up
 }
 
@@ -97,6 +99,8 @@ hook_args() {
 	[ "$PID" != "$old_pid" ] || flunk "the container did not restart"
 	record_netns "$PID"
 	on_lan 12
+	assert_eq "hook calls" "$(printf 'prestart creating\npoststop stopped\nprestart creating')" \
+		"$(hook_calls "$(docker inspect -f '{{.Id}}' "$NAME")")"
 }
 
 @test "docker: docker stop and docker start bring the LAN NIC back" {
@@ -124,6 +128,7 @@ hook_args() {
 	[ ! -e "/run/containerd/io.containerd.runtime.v2.task/moby/$id" ] ||
 		flunk "the bundle of $id is still there"
 	! peer_gets "$LAB_NET4.14" 1 || flunk "the address still answers"
+	assert_eq "hook calls" "$(printf 'prestart creating\npoststop stopped')" "$(hook_calls "$id")"
 	# The netns, the macvlan and host links are checked by the leak check in teardown.
 }
 

@@ -17,12 +17,14 @@ engines_setup_file() {
 
 # engines_install: build and install into $BATS_FILE_TMPDIR/prefix with a build directory of
 # its own, so that the paths built into the wrapper are this prefix's and no other build is
-# disturbed. The hook under test becomes the installed one.
+# disturbed; the wrapper's config file is $BATS_FILE_TMPDIR/etc/dockerfly/runtime.conf. The
+# hook under test becomes the installed one.
 engines_install() {
 	local log="$BATS_FILE_TMPDIR/install.log"
 	DF_PREFIX="$BATS_FILE_TMPDIR/prefix"
-	if ! make -C "$TOP_DIR" -j2 B="$BATS_FILE_TMPDIR/build" PREFIX="$DF_PREFIX" install \
-		>"$log" 2>&1; then
+	DF_SYSCONF="$BATS_FILE_TMPDIR/etc"
+	if ! make -C "$TOP_DIR" -j2 B="$BATS_FILE_TMPDIR/build" PREFIX="$DF_PREFIX" \
+		SYSCONFDIR="$DF_SYSCONF" install >"$log" 2>&1; then
 		tail -n 20 "$log" >&2
 		flunk "make install PREFIX=$DF_PREFIX failed"
 	fi
@@ -30,7 +32,7 @@ engines_install() {
 	DF_SETUP="$DF_PREFIX/bin/dockerfly-setup"
 	DF_HOOKSD="$DF_PREFIX/share/containers/oci/hooks.d"
 	DOCKERFLY_HOOK="$DF_PREFIX/libexec/dockerfly/dockerfly-hook"
-	export DF_PREFIX DF_RUNTIME DF_SETUP DF_HOOKSD DOCKERFLY_HOOK
+	export DF_PREFIX DF_SYSCONF DF_RUNTIME DF_SETUP DF_HOOKSD DOCKERFLY_HOOK
 }
 
 # cname WORD: a container name unique to this file run.
@@ -118,11 +120,26 @@ docker_runtime_down() {
 	return "$rc"
 }
 
+# rm_ours docker|podman: remove every container of this file and wait until their processes
+# are gone (an engine may answer before the last process is reaped).
+rm_ours() {
+	local eng=$1 ids pids pid rc=0
+	command -v "$eng" >/dev/null || return 0
+	ids=$("$eng" ps -aq --filter "label=$TEST_LABEL" 2>/dev/null) || return 0
+	[ -n "$ids" ] || return 0
+	# shellcheck disable=SC2086 # one id per word
+	pids=$("$eng" inspect -f '{{.State.Pid}}' $ids 2>/dev/null) || true
+	# shellcheck disable=SC2086
+	"$eng" rm -f $ids >/dev/null || rc=1
+	for pid in $pids; do
+		[ "$pid" -gt 0 ] 2>/dev/null || continue
+		wait_until 100 pid_gone "$pid" || rc=1
+	done
+	return "$rc"
+}
+
 docker_rm_ours() {
-	local ids
-	command -v docker >/dev/null || return 0
-	ids=$(docker ps -aq --filter "label=$TEST_LABEL" 2>/dev/null) || return 0
-	[ -z "$ids" ] || echo "$ids" | xargs docker rm -f >/dev/null
+	rm_ours docker
 }
 
 docker_pid() {
@@ -149,12 +166,43 @@ need_podman() {
 }
 
 podman_rm_ours() {
-	local ids
-	command -v podman >/dev/null || return 0
-	ids=$(podman ps -aq --filter "label=$TEST_LABEL" 2>/dev/null) || return 0
-	[ -z "$ids" ] || echo "$ids" | xargs podman rm -f -t 0 >/dev/null
+	rm_ours podman
 }
 
 podman_pid() {
 	podman inspect -f '{{.State.Pid}}' "$1"
+}
+
+
+# ---- seeing the hook run --------------------------------------------------------------------
+
+# hook_recorder: a program named dockerfly-hook that logs each call ("ARG1 STATE", ARG1 "-"
+# when there is none) to $HOOK_LOG, then runs the installed hook with the same arguments and
+# state. The installed wrapper is pointed at it through its config file (the install's
+# SYSCONFDIR is this file's own); the hooks.d copy for Podman names it directly. It proves
+# that the engines run the release at poststop, where a static address leaves nothing else
+# to see. Hooks run with an empty environment: only absolute paths here.
+hook_recorder() {
+	HOOK_REC="$BATS_FILE_TMPDIR/hookrec/dockerfly-hook"
+	HOOK_LOG="$BATS_FILE_TMPDIR/hookrec/log"
+	mkdir -p "${HOOK_REC%/*}" "$DF_SYSCONF/dockerfly"
+	cat >"$HOOK_REC" <<EOF
+#!/bin/sh
+state=\$(/bin/cat)
+printf '%s %s\n' "\${1:--}" "\$state" >>"$HOOK_LOG"
+printf '%s' "\$state" | exec "$DOCKERFLY_HOOK" "\$@"
+EOF
+	chmod +x "$HOOK_REC"
+	: >"$HOOK_LOG"
+	echo "hook = $HOOK_REC" >"$DF_SYSCONF/dockerfly/runtime.conf"
+	export HOOK_REC HOOK_LOG
+}
+
+# hook_calls ID: "ARG1 STATUS" for each recorded call of the hook for container ID.
+hook_calls() {
+	local arg state
+	while read -r arg state; do
+		jq -r --arg id "$1" --arg arg "$arg" 'select(.id == $id) | "\($arg) \(.status)"' \
+			<<<"$state"
+	done <"$HOOK_LOG"
 }
