@@ -84,6 +84,7 @@ check_leased() {
 @test "the keeper renews the lease while the container runs and refreshes the address's lifetime" {
 	local expiry
 	dh_dnsmasq 100 150
+	dh_capture_start
 	dhcp_ctr renew dh-renew
 	assert_eq "ACKs before any renewal" 1 "$(dh_log_count ACK "$ADDR")"
 	expiry=$(dh_lease "$ADDR" | awk '{ print $1 }')
@@ -99,6 +100,11 @@ check_leased() {
 	[ "$(dh_lease "$ADDR" | awk '{ print $1 }')" -gt "$expiry" ] ||
 		flunk "the server's lease did not move its expiry"
 	assert_eq "address after renewal" "$ADDR" "$(dh_addr "$CTR_PID")"
+	# Renewing (RFC 2131 4.4.5): a unicast REQUEST from the leased address to the server.
+	wait_until 20 dh_captured_has "IP $ADDR.68 > $LAB_GW4.67: BOOTP/DHCP, Request" || {
+		dh_captured >&2
+		flunk "no unicast renewal from $ADDR to $LAB_GW4"
+	}
 	! grep -q "DHCPNAK" "$DH_LOG" || { dh_show_log; flunk "the server refused a renewal"; }
 }
 

@@ -98,6 +98,25 @@ dh_show_log() {
 	grep -E 'DHCP[A-Z]+\(' "$DH_LOG" >&2 || true
 }
 
+# dh_capture_start: tcpdump of DHCP (UDP port 67) on the peer's lan0, running once this
+# returns; stopped in teardown (stop_bg). Sets DH_CAP.
+dh_capture_start() {
+	DH_CAP="$BATS_TEST_TMPDIR/dhcp.pcap"
+	ip netns exec "$LAB_PEER_NS" tcpdump --immediate-mode -U -n -i lan0 -w "$DH_CAP" \
+		udp port 67 </dev/null >"$BATS_TEST_TMPDIR/tcpdump.log" 2>&1 3>&- &
+	echo "$!" >>"$BATS_TEST_TMPDIR/pids"
+	wait_until 50 grep -q "listening on lan0" "$BATS_TEST_TMPDIR/tcpdump.log"
+}
+
+# dh_captured: the captured DHCP packets, one line each ("IP SRC.68 > DST.67: ...").
+dh_captured() {
+	tcpdump -r "$DH_CAP" -n 2>/dev/null
+}
+
+dh_captured_has() {
+	dh_captured | grep -qF "$1"
+}
+
 # dh_lease ADDR: the server's lease file line for ADDR ("EXPIRY MAC ADDR HOSTNAME CLIENT-ID").
 dh_lease() {
 	awk -v a="$1" '$3 == a' "$DH_LEASES"
