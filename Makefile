@@ -177,6 +177,10 @@ fmt:
 fmt-check:
 	clang-format --dry-run --Werror $(SOURCES)
 
+# cppcheck, clang-tidy, shellcheck and fmt-check over the tracked tree (see the script).
+static:
+	scripts/static-checks
+
 clean:
 	rm -rf $(B)
 
@@ -186,4 +190,4 @@ clean:
 .PHONY: all unit integration check install fmt fmt-check clean
 .PHONY: install-engines FORCE
 .PHONY: install-command demo
-.PHONY: fuzz fuzz-smoke
+.PHONY: fuzz fuzz-smoke static

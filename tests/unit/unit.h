@@ -65,8 +65,10 @@ static inline char *unit_tmpdir(void)
 	char tmpl[] = "/tmp/dockerfly-unit.XXXXXX";
 	char *dir = mkdtemp(tmpl);
 
-	if (!dir)
+	if (!dir) {
 		fail_msg("mkdtemp: %s", strerror(errno));
+		return NULL;
+	}
 	return strdup(dir);
 }
 
@@ -78,8 +80,10 @@ static inline void unit_write(const char *dir, const char *name, const char *tex
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "w");
-	if (!f)
+	if (!f) {
 		fail_msg("open %s: %s", path, strerror(errno));
+		return;
+	}
 	fputs(text, f);
 	if (fclose(f))
 		fail_msg("write %s: %s", path, strerror(errno));
