@@ -543,3 +543,17 @@ containers_named() {
 	assert_contains "address" "${lines[0]}" "inet6 $NET6::131/64"
 	assert_contains "ssh connection" "${lines[1]}" "$NET6::131 22"
 }
+
+# The kernel frees a removed container's network namespace some time later, and until then its
+# NIC answers for the address: rm and stop wait for it, so that the address is free again.
+@test "rm and stop: the address is free for a new machine as soon as they return" {
+	local i
+	for i in 1 2 3; do
+		"$DF" run "$(m ra$i)" --ip "$LAB_NET4.140" --mac random
+		"$DF" rm -f "$(m ra$i)"
+		"$DF" run "$(m rb$i)" --ip "$LAB_NET4.140" --mac random
+		"$DF" stop "$(m rb$i)"
+		"$DF" start "$(m rb$i)"
+		"$DF" rm -f "$(m rb$i)"
+	done
+}
