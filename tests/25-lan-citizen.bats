@@ -450,6 +450,26 @@ gives the host a global address and a default route via the shim"
 	assert_eq "peer's neighbour entry" "$m3" "$(peer_neigh_mac LAB "$LAB_NET4.10")"
 }
 
+# Docker 20.10 has no --annotation: the same settings come as DOCKERFLY_* in process.env.
+@test "the environment spelling: DOCKERFLY_DAD, DOCKERFLY_HOST_ROUTE, DOCKERFLY_MAC=stable" {
+	local m_env m_ann
+	peer_hold LAB "$LAB_NET4.77/24"
+	cz_conf "shim-address.$LAB_PARENT = $LAB_NET4.2"
+	CZ_HOSTNAME=gamma
+	cz_ctr envs -e "DOCKERFLY_PARENT=$LAB_PARENT" -e "DOCKERFLY_IP=$LAB_NET4.77/24" \
+		-e DOCKERFLY_DAD=off -e DOCKERFLY_HOST_ROUTE=on -e DOCKERFLY_MAC=stable
+	ctr_has_addr "$CTR" lan0 "$LAB_NET4.77/24"
+	m_env=$(cz_ctr_mac "$CTR")
+	host_reaches "$CTR" "$LAB_NET4.77" "$LAB_NET4.2"
+	ctr_delete "$CTR"
+	host_route_gone
+
+	cz_ctr anns "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.10/24" \
+		dockerfly.mac=stable
+	m_ann=$(cz_ctr_mac "$CTR")
+	assert_eq "stable MAC, env vs annotation" "$m_ann" "$m_env"
+}
+
 @test "mac=stable without a hostname in config.json is refused" {
 	local id dir
 	id=$(ctr_id nohost)
