@@ -119,6 +119,13 @@ net.ipv6.conf.default.accept_dad=0 && exec sleep 1000'
 		"address $LAB_NET4.77 is already used on the LAN by $(peer_mac LAB)"
 }
 
+@test "a bad value in the host config file refuses the container, naming file and line" {
+	cz_conf "# dockerfly host settings" "dad = sometimes"
+	cz_refused badconf "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.10/24"
+	assert_contains "refusal" "$REFUSED" \
+		"$CZ_CONF:2: bad conflict detection mode 'sometimes' (off, quick, strict)"
+}
+
 @test "a second container on the same host cannot take the first one's address" {
 	local mac
 	cz_ctr first "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.10/24"
@@ -327,6 +334,17 @@ host_route_gone() {
 	done
 	assert_eq "failed deletes" 0 "$fails"
 	host_route_gone
+}
+
+@test "host-route with shim-keep on: the shim stays after the last container, its route goes" {
+	cz_conf "host-route = on" "shim-keep = on" "shim-address.$LAB_PARENT = $LAB_NET4.2"
+	own_link "$CZ_SHIM"
+	cz_ctr hrkeep "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.10/24"
+	host_reaches "$CTR" "$LAB_NET4.10" "$LAB_NET4.2"
+	run ctr_delete "$CTR"
+	assert_eq "delete (poststop)" 0 "$status"
+	assert_eq "shim kept" "$CZ_SHIM" "$(shim_links "$LAB_PARENT")"
+	assert_eq "host route left" "" "$(ip -4 -o route show "$LAB_NET4.10/32")"
 }
 
 ctr_stopped() {
