@@ -236,7 +236,8 @@ used on the LAN by $(in_peer LAB cat /sys/class/net/lan0/address): Address alrea
 # first still holds.
 @test "a second container with the same hostname does not take the first one's lease away" {
 	skip "hook bug: the client id depends only on hostname and ifname; the second container's \
-DHCPDECLINE removes the first one's lease, whose renewals are then refused (DHCPNAK)"
+DHCPDECLINE removes the first one's lease, whose renewals are then refused (DHCPNAK), and the \
+keeper never starts over: the first container loses its address when the lease runs out"
 	local first
 	dh_dnsmasq 100 150
 	dhcp_ctr same1 dh-same
