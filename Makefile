@@ -137,7 +137,7 @@ BATS_FILES ?= $(sort $(wildcard tests/[0-9][0-9]-*.bats))
 integration: all
 	$(BATS) --timing $(BATS_FILES)
 
-check: unit integration
+check: unit fuzz-smoke integration
 
 install: all
 	install -d $(DESTDIR)$(LIBEXECDIR)/dockerfly
