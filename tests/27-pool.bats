@@ -151,6 +151,26 @@ No space left on device" "$stderr"
 	assert_eq "leases" "$LAB_NET4.11 $LAB_NET4.14 $LAB_NET4.15" "$(dh_pool_addrs small | xargs)"
 }
 
+@test "a range that covers the subnet's network and broadcast addresses never hands them out" {
+	skip "hook bug: the range is checked against the subnet only; an explicit range that \
+includes the network address (and broadcast) hands it out, e.g. 198.18.27.8/30"
+	local i addr
+	local -a got=()
+	# 198.18.27.8/30: .8 is the network, .11 the broadcast address; .9 and .10 are hosts.
+	dh_pool edge "subnet = $LAB_NET4.8/30" "range = $LAB_NET4.8 - $LAB_NET4.11"
+	pool_ann edge
+	for i in 1 2 3 4; do
+		dh_stand_in "edge$i" "edge$i"
+		dh_hook prestart "$NS_PID" "$SID" "$SBUNDLE" "${POOL_ANN[@]}"
+		addr=$(dh_addr "$NS_PID")
+		[ "$status" -ne 0 ] || got+=("$addr")
+	done
+	for addr in "${got[@]}"; do
+		[ "$addr" != "$LAB_NET4.8" ] || flunk "handed out the network address $addr"
+		[ "$addr" != "$LAB_NET4.11" ] || flunk "handed out the broadcast address $addr"
+	done
+}
+
 @test "a hook killed while writing the leases file leaves the pool intact for the next one" {
 	local before
 	dh_pool lan "subnet = $LAB_NET4.0/24" "range = $LAB_NET4.10 - $LAB_NET4.20" \
