@@ -50,17 +50,40 @@ struct run {
 	const struct df_settings *s;
 	const struct df_conf *conf;
 	bool gw4_dynamic;	/* a NIC's DHCP or pool router became the IPv4 default route */
+	struct addr_table host_addrs;	/* the host's own addresses, read once when needed */
 	struct nl host;		/* opened in the host's namespace */
 	struct nl cont;		/* opened in the container's namespace */
 	int nsfd;
 	struct undo undo[DF_MAX_NICS];
 };
 
+/* Host shims are made while the hook still sees the host's sysctls (see shim.h). */
+static int prepare_shims(struct run *run, struct df_err *e)
+{
+	for (int n = 0; n < DF_MAX_NICS; n++) {
+		const struct df_nic *nic = &run->s->nic[n];
+		int r;
+
+		if (!nic->used || !nic->host_route)
+			continue;
+		r = shim_prepare(&run->host, nic, run->id, run->conf, e);
+		if (r < 0)
+			return df_err_prefix(e, "%s", nic->ifname);
+		run->undo[n].shim = true;
+		run->undo[n].eff = *nic;
+	}
+	return 0;
+}
+
 static int open_sockets(struct run *run, pid_t pid, struct df_err *e)
 {
 	int r;
 
 	r = nl_open(&run->host, e);
+	if (r < 0)
+		return r;
+
+	r = prepare_shims(run, e);
 	if (r < 0)
 		return r;
 
@@ -142,6 +165,29 @@ static int make_link(struct run *run, const struct df_nic *nic, struct link_info
 	return 0;
 }
 
+/*
+ * Does the host itself hold @p? Its own addresses are out of the probes' sight: a macvlan's
+ * frames go to the wire, never up through its parent.
+ */
+static int check_host(struct run *run, const struct df_prefix *p, struct df_err *e)
+{
+	const struct addr_entry *got;
+	struct link_info li;
+	char text[DF_ADDR_STRLEN];
+
+	if (!run->host_addrs.v && addr_dump(&run->host, &run->host_addrs, e) < 0)
+		return -e->code;
+	got = addr_find(&run->host_addrs, &p->addr);
+	if (!got)
+		return 0;
+	if (link_get_index(&run->host, got->index, &li, e) < 0)
+		return -e->code;
+	return df_fail(e, EADDRINUSE,
+		       "address %s is already used by this host on %s (%02x:%02x:%02x:%02x:%02x:%02x)",
+		       addr_str(&p->addr, text), li.name, li.mac[0], li.mac[1], li.mac[2],
+		       li.mac[3], li.mac[4], li.mac[5]);
+}
+
 /* The addresses of @nic not yet on its link, split by family; one held elsewhere is refused. */
 static int new_addresses(struct run *run, const struct df_nic *nic, struct undo *u,
 			 struct df_prefix *v4, unsigned int *n4, struct df_prefix *v6,
@@ -166,6 +212,8 @@ static int new_addresses(struct run *run, const struct df_nic *nic, struct undo 
 				snprintf(other, sizeof(other), "#%d", got->index);
 			r = df_fail(e, EEXIST, "add address %s: already present on %s",
 				    prefix_str(p, text), other);
+		} else if (nic->dad != DF_DAD_OFF && (r = check_host(run, p, e)) < 0) {
+			break;
 		} else if (p->addr.family == AF_INET) {
 			v4[(*n4)++] = *p;
 		} else {
@@ -245,8 +293,7 @@ static int add_addresses(struct run *run, const struct df_nic *nic, struct undo 
 	if (n6) {
 		r = ipv6_prepare(nic->ifname, nic->dad, &tuning, e);
 		if (r == 0)
-			r = add_list(run, nic, u, v6, n6, nic->dad == DF_DAD_OFF ? IFA_F_NODAD : 0,
-				     e);
+			r = add_list(run, nic, u, v6, n6, 0, e);
 	}
 	if (r == 0)
 		r = add_ipv4(run, nic, u, mac, v4, n4, e);
@@ -392,7 +439,7 @@ static void undo_nic(struct run *run, const struct df_nic *nic, struct undo *u)
 
 	struct lease_who w = {run->id, run->pid, NULL, u->index, NULL};
 
-	if (u->shim && shim_release(&run->host, &u->eff, run->conf, &e) < 0)
+	if (u->shim && shim_release(&run->host, &u->eff, run->id, run->conf, &e) < 0)
 		log_debug("undo: %s", e.msg);
 	lease_return(&u->lease, nic, &w);
 
@@ -464,10 +511,9 @@ static int attach_nic(struct run *run, const struct df_nic *nic, struct undo *u,
 	if (r < 0)
 		return r;
 
-	r = shim_attach(&run->host, &u->eff, run->conf, e);
+	r = shim_attach(&run->host, &u->eff, run->id, run->conf, e);
 	if (r < 0)
 		return r;
-	u->shim = nic->host_route;
 
 	audit_nic(&u->eff, &li);
 	return 0;
@@ -546,10 +592,6 @@ static int attach_nics(struct run *run, struct df_err *e)
 		r = start_keeper(run, e);
 	if (r == 0)
 		r = write_record(run, e);
-	if (r < 0) {
-		while (n-- > 0)
-			undo_nic(run, &run->s->nic[n], &run->undo[n]);
-	}
 	return r;
 }
 
@@ -564,8 +606,14 @@ int attach_all(const char *id, pid_t pid, const struct df_settings *s,
 	r = open_sockets(&run, pid, e);
 	if (r == 0)
 		r = attach_nics(&run, e);
+	/* Every NIC, also those not reached: their host routes went on before the others. */
+	for (int n = DF_MAX_NICS - 1; r < 0 && n >= 0; n--) {
+		if (s->nic[n].used)
+			undo_nic(&run, &s->nic[n], &run.undo[n]);
+	}
 	for (int n = 0; n < DF_MAX_NICS; n++)
 		lease_close(&run.undo[n].lease);
+	addr_table_free(&run.host_addrs);
 	close_sockets(&run);
 	return r;
 }
@@ -621,7 +669,7 @@ int release_all(const char *id, const struct df_settings *s, const struct df_con
 		if (nics[n].addr_mode == DF_ADDR_POOL)
 			r = pool_release(nics[n].pool, id, e);
 		if (r == 0)
-			r = shim_release(&host, &nics[n], conf, e);
+			r = shim_release(&host, &nics[n], id, conf, e);
 		if (r < 0)
 			df_err_prefix(e, "%s: release", nics[n].ifname);
 		else

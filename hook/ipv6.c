@@ -15,41 +15,63 @@
 /* DAD with one probe and a 50 ms wait: a LAN host that holds the address answers in ~1 ms. */
 #define QUICK_RETRANS_MS "50"
 
+/* Save the current value of @key into @saved, then write @value. */
+static int swap(const char *dir, const char *ifname, const char *key, const char *value,
+		char *saved, size_t size, struct df_err *e)
+{
+	int r = sysctl_read("ipv6", dir, ifname, key, saved, size, e);
+
+	return r < 0 ? r : sysctl_write("ipv6", dir, ifname, key, value, e);
+}
+
 int ipv6_prepare(const char *ifname, enum df_dad mode, struct ipv6_tuning *t, struct df_err *e)
 {
 	int r;
 
 	memset(t, 0, sizeof(*t));
 	snprintf(t->ifname, sizeof(t->ifname), "%s", ifname);
-	/* A container made with IPv6 disabled by default still gets it on this interface. */
+	/* A namespace made with IPv6 or DAD off by default still gets both on this NIC. */
 	r = sysctl_write("ipv6", "conf", ifname, "disable_ipv6", "0", e);
 	if (r == 0)
+		r = sysctl_write("ipv6", "conf", ifname, "accept_dad", "1", e);
+	if (r == 0)
 		r = sysctl_write("ipv6", "conf", ifname, "ndisc_notify", "1", e);
-	if (r < 0 || mode != DF_DAD_QUICK)
+	if (r < 0 || mode == DF_DAD_STRICT)
 		return r;
 
-	r = sysctl_read("ipv6", "neigh", ifname, "retrans_time_ms", t->retrans, sizeof(t->retrans), e);
-	if (r == 0)
-		r = sysctl_read("ipv6", "conf", ifname, "router_solicitation_delay", t->rs_delay,
-				sizeof(t->rs_delay), e);
-	if (r < 0)
+	/*
+	 * Off: DAD with no probes completes as soon as the link is up, and then announces. The
+	 * NIC keeps that, as its setting says; there is nothing to wait for or put back.
+	 */
+	if (mode == DF_DAD_OFF) {
+		r = sysctl_write("ipv6", "conf", ifname, "dad_transmits", "0", e);
+		if (r == 0)
+			r = sysctl_write("ipv6", "conf", ifname, "router_solicitation_delay", "0", e);
 		return r;
+	}
 	t->changed = true;
 	/* DAD starts after a random delay of up to router_solicitation_delay: make it none. */
-	r = sysctl_write("ipv6", "conf", ifname, "router_solicitation_delay", "0", e);
+	r = swap("conf", ifname, "router_solicitation_delay", "0", t->rs_delay,
+		 sizeof(t->rs_delay), e);
 	if (r == 0)
-		r = sysctl_write("ipv6", "neigh", ifname, "retrans_time_ms", QUICK_RETRANS_MS, e);
+		r = swap("neigh", ifname, "retrans_time_ms", QUICK_RETRANS_MS, t->retrans,
+			 sizeof(t->retrans), e);
 	return r;
 }
 
 void ipv6_restore(struct ipv6_tuning *t)
 {
 	struct df_err e;
+	int r = 0;
 
 	if (!t->changed)
 		return;
-	if (sysctl_write("ipv6", "neigh", t->ifname, "retrans_time_ms", t->retrans, &e) < 0 ||
-	    sysctl_write("ipv6", "conf", t->ifname, "router_solicitation_delay", t->rs_delay, &e) < 0)
+	if (t->retrans[0])
+		r = sysctl_write("ipv6", "neigh", t->ifname, "retrans_time_ms", t->retrans, &e);
+	if (r == 0 && t->rs_delay[0])
+		r = sysctl_write("ipv6", "conf", t->ifname, "router_solicitation_delay",
+				 t->rs_delay, &e);
+	if (r < 0)
 		log_debug("restore IPv6 timing: %s", e.msg);
 	t->changed = false;
 }
@@ -97,11 +119,11 @@ int ipv6_wait_dad(struct nl *nl, int index, const struct df_prefix *addrs, unsig
 		  enum df_dad mode, struct df_err *e)
 {
 	/* Quick: 50 ms of DAD; strict: up to 1 s of delay and 1 s per probe by default. */
-	long limit = mode == DF_DAD_QUICK ? 1000 : 5000, start = now_ms();
+	long limit = mode == DF_DAD_STRICT ? 5000 : 1000, start = now_ms();
 	struct timespec tick = {0, 5 * 1000 * 1000};
 	int r;
 
-	if (mode == DF_DAD_OFF || !n)
+	if (!n || mode == DF_DAD_OFF)
 		return 0;
 	while ((r = dad_state(nl, index, addrs, n, e)) == 0) {
 		if (now_ms() - start > limit)

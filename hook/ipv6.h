@@ -20,15 +20,19 @@ struct ipv6_tuning {
 	bool changed;
 };
 
-/* Enable IPv6 on @ifname, ask for unsolicited NAs, and speed up DAD for @mode quick. */
+/*
+ * Enable IPv6 on @ifname with DAD on, whatever the namespace's defaults say, and ask for an
+ * unsolicited NA when an address becomes valid. Quick: no start delay, 50 ms for an answer.
+ * Off: no probes at all, yet the kernel still completes DAD, and so still announces.
+ */
 int ipv6_prepare(const char *ifname, enum df_dad mode, struct ipv6_tuning *t, struct df_err *e);
 
 /* Put back the neighbour timing ipv6_prepare() changed. */
 void ipv6_restore(struct ipv6_tuning *t);
 
 /*
- * Wait until none of the @n addresses on link @index is tentative. A failed DAD is
- * -EADDRINUSE naming the address.
+ * Wait until none of the @n addresses on link @index is tentative; with dad=off there is
+ * nothing to wait for. A failed DAD is -EADDRINUSE naming the address.
  */
 int ipv6_wait_dad(struct nl *nl, int index, const struct df_prefix *addrs, unsigned int n,
 		  enum df_dad mode, struct df_err *e);

@@ -85,6 +85,12 @@ int read_all(int fd, size_t max, const char *what, char **buf, size_t *len, stru
 	return 0;
 }
 
+bool json_clean_string(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_string) &&
+	       strlen(json_object_get_string(v)) == (size_t)json_object_get_string_len(v);
+}
+
 int json_get_string(struct json_object *obj, const char *key, const char **out,
 		    struct df_err *e)
 {
@@ -95,6 +101,8 @@ int json_get_string(struct json_object *obj, const char *key, const char **out,
 		return 0;
 	if (!json_object_is_type(v, json_type_string))
 		return df_invalid(e, "'%s' is not a string", key);
+	if (!json_clean_string(v))
+		return df_invalid(e, "'%s' holds a NUL character", key);
 	*out = json_object_get_string(v);
 	return 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -79,22 +80,41 @@ static int link_msg(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(*ifi), link_attr, li);
 }
 
-int link_get(struct nl *nl, const char *name, struct link_info *li, struct df_err *e)
+/* Look up a link by @name, or by @index when @name is NULL. */
+static int link_lookup(struct nl *nl, const char *name, int index, struct link_info *li,
+		       struct df_err *e)
 {
 	char buf[NL_REQ_SIZE];
 	struct nlmsghdr *nlh = nl_request(nl, buf, RTM_GETLINK, 0);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	char what[32];
 	int r;
 
 	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	else
+		ifi->ifi_index = index;
 	memset(li, 0, sizeof(*li));
 	r = nl_talk(nl, nlh, link_msg, li);
-	if (r < 0)
-		return nl_fail(nl, e, -r, "find interface %s", name);
-	if (!li->index)
-		return nl_fail(nl, e, ENODEV, "find interface %s", name);
+	if (r == 0 && !li->index)
+		r = -ENODEV;
+	if (r < 0) {
+		if (!name)
+			snprintf(what, sizeof(what), "#%d", index);
+		return nl_fail(nl, e, -r, "find interface %s", name ? name : what);
+	}
 	return 0;
+}
+
+int link_get(struct nl *nl, const char *name, struct link_info *li, struct df_err *e)
+{
+	return link_lookup(nl, name, 0, li, e);
+}
+
+int link_get_index(struct nl *nl, int index, struct link_info *li, struct df_err *e)
+{
+	return link_lookup(nl, NULL, index, li, e);
 }
 
 int link_add_macvlan(struct nl *nl, const struct macvlan_spec *m, struct df_err *e)

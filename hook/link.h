@@ -34,6 +34,7 @@ struct macvlan_spec {
 
 /* Look up link @name. Returns -ENODEV, with a message, when there is none. */
 int link_get(struct nl *nl, const char *name, struct link_info *li, struct df_err *e);
+int link_get_index(struct nl *nl, int index, struct link_info *li, struct df_err *e);
 
 /*
  * Create a macvlan in one request, straight in the target namespace when @m->netns_fd is set,

@@ -176,35 +176,37 @@ int parse_host_prefix(const char *s, struct df_prefix *out, struct df_err *e)
 	return 0;
 }
 
-/* Next blank-separated word of @s into @word; returns the rest or NULL when none is left. */
-static const char *next_word(const char *s, char *word, size_t size)
+/*
+ * Take the next blank-separated word of *@s into @word and move *@s past it. Returns 1, 0
+ * when nothing is left, or -1 when the word does not fit: never a cut-off word.
+ */
+static int next_word(const char **s, char *word, size_t size)
 {
+	const char *p = *s;
 	size_t n = 0;
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!*s)
-		return NULL;
-	while (*s && *s != ' ' && *s != '\t') {
-		if (n + 1 < size)
-			word[n++] = *s;
-		else
-			return NULL;
-		s++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return 0;
+	while (*p && *p != ' ' && *p != '\t') {
+		if (n + 1 >= size)
+			return -1;
+		word[n++] = *p++;
 	}
 	word[n] = '\0';
-	return s;
+	*s = p;
+	return 1;
 }
 
 int parse_route(const char *s, struct df_route *out, struct df_err *e)
 {
 	char dst[DF_PREFIX_STRLEN + 1], kw[8], via[DF_ADDR_STRLEN + 1], extra[2];
-	const char *rest;
+	const char *rest = s;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	rest = next_word(s, dst, sizeof(dst));
-	if (!rest)
+	if (next_word(&rest, dst, sizeof(dst)) != 1)
 		return df_invalid(e, "bad route '%s' (write DST/LEN [via GW])", s);
 	if (!strcmp(dst, "default"))
 		return df_invalid(e, "route '%s': set the default route with the gateway key", s);
@@ -216,13 +218,11 @@ int parse_route(const char *s, struct df_route *out, struct df_err *e)
 	if (out->dst.len == 0)
 		return df_invalid(e, "route '%s': set the default route with the gateway key", s);
 
-	rest = next_word(rest, kw, sizeof(kw));
-	if (!rest)
+	r = next_word(&rest, kw, sizeof(kw));
+	if (r == 0)
 		return 0;
-	if (strcmp(kw, "via"))
-		return df_invalid(e, "bad route '%s' (write DST/LEN [via GW])", s);
-	rest = next_word(rest, via, sizeof(via));
-	if (!rest || next_word(rest, extra, sizeof(extra)))
+	if (r < 0 || strcmp(kw, "via") || next_word(&rest, via, sizeof(via)) != 1 ||
+	    next_word(&rest, extra, sizeof(extra)) != 0)
 		return df_invalid(e, "bad route '%s' (write DST/LEN [via GW])", s);
 	r = parse_gateway(via, &out->via, e);
 	if (r < 0)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <string.h>
 #include <time.h>
@@ -124,15 +125,22 @@ static int arp_conflict(const struct arp_port *p, const struct ether_arp *a,
 			const struct df_addr *addrs, unsigned int n)
 {
 	static const unsigned char zero[4];
+	bool probe = ntohs(a->arp_op) == ARPOP_REQUEST && !memcmp(a->arp_spa, zero, 4);
 
 	if (ntohs(a->arp_hrd) != ARPHRD_ETHER || ntohs(a->arp_pro) != ETHERTYPE_IP ||
-	    a->arp_hln != ETH_ALEN || a->arp_pln != 4 || !memcmp(a->arp_sha, p->mac, ETH_ALEN))
+	    a->arp_hln != ETH_ALEN || a->arp_pln != 4)
+		return -1;
+	/*
+	 * A probe from our own MAC is one of ours reflected by the LAN (VEPA, hairpin). An
+	 * answer from our own MAC is not: a machine of the same name on another host has the
+	 * same stable MAC, and it holds the address.
+	 */
+	if (probe && !memcmp(a->arp_sha, p->mac, ETH_ALEN))
 		return -1;
 	for (unsigned int i = 0; i < n; i++) {
 		if (!memcmp(a->arp_spa, addrs[i].bytes, 4))
 			return (int)i;
-		if (ntohs(a->arp_op) == ARPOP_REQUEST && !memcmp(a->arp_spa, zero, 4) &&
-		    !memcmp(a->arp_tpa, addrs[i].bytes, 4))
+		if (probe && !memcmp(a->arp_tpa, addrs[i].bytes, 4))
 			return (int)i;
 	}
 	return -1;
@@ -143,14 +151,17 @@ static int arp_read(struct arp_port *p, const struct df_addr *addrs, unsigned in
 		    struct df_err *e)
 {
 	struct ether_arp a;
+	struct sockaddr_ll from;
+	socklen_t fromlen = sizeof(from);
 	char text[DF_ADDR_STRLEN];
 	ssize_t len;
 	int i;
 
-	len = recv(p->fd, &a, sizeof(a), MSG_DONTWAIT);
+	len = recvfrom(p->fd, &a, sizeof(a), MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
 	if (len < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : df_fail(e, errno, "read ARP");
-	if ((size_t)len < sizeof(a))
+	/* Packet sockets see what the interface sends too: not an answer. */
+	if ((size_t)len < sizeof(a) || from.sll_pkttype == PACKET_OUTGOING)
 		return 0;
 	i = arp_conflict(p, &a, addrs, n);
 	if (i < 0)

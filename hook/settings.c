@@ -291,11 +291,11 @@ static int nic_number(const char *s, const char *nic, char sep, int *n, struct d
 	if (strncmp(s, nic, l) || !isdigit((unsigned char)*p))
 		return 0;
 	if (*p == '0')
-		return df_invalid(e, "bad NIC number in '%s'", s);
+		return df_invalid(e, "bad NIC number (1 to %d, no leading zero)", DF_MAX_NICS - 1);
 	while (isdigit((unsigned char)*p) && v < 100)
 		v = v * 10 + (*p++ - '0');
 	if (*p != sep || v < 1 || v >= DF_MAX_NICS)
-		return df_invalid(e, "bad NIC number in '%s' (1 to %d)", s, DF_MAX_NICS - 1);
+		return df_invalid(e, "bad NIC number (1 to %d)", DF_MAX_NICS - 1);
 	*n = v;
 	return (int)(p + 1 - s);
 }
@@ -328,7 +328,7 @@ int settings_set_annotation(struct df_settings *s, const char *key, const char *
 
 	used = nic_number(k, "nic", '.', &n, e);
 	if (used < 0)
-		return used;
+		return df_err_prefix(e, "%s", key);
 	r = apply(s, n, k + used, value, e);
 	if (r < 0)
 		return df_err_prefix(e, "%s", key);
@@ -346,7 +346,7 @@ int settings_set_env(struct df_settings *s, const char *entry, struct df_err *e)
 		return df_invalid(e, "environment entry '%s' has no '='", entry);
 	used = nic_number(k, "NIC", '_', &n, e);
 	if (used < 0)
-		return used;
+		return df_err_prefix(e, "%.*s", (int)(eq - entry), entry);
 	k += used;
 	len = (size_t)(eq - k);
 	if (len == 0 || len >= sizeof(key))
@@ -422,6 +422,10 @@ static int check_nic(const struct df_settings *s, int n, struct df_err *e)
 			return df_invalid(e, "%s: route via %s has no address of its family",
 					  nic->ifname, addr_str(&rt->via, a));
 	}
+	/* Only bridge mode lets a macvlan talk to its sibling, the host's shim. */
+	if (nic->host_route && nic->mode != MACVLAN_MODE_BRIDGE)
+		return df_invalid(e, "%s: host-route needs macvlan mode bridge, not %s", nic->ifname,
+				  macvlan_mode_name(nic->mode));
 	if (nic->mtu && nic->mtu < 1280 && has_family(nic, AF_INET6))
 		return df_invalid(e, "%s: MTU %u is below IPv6's minimum of 1280", nic->ifname,
 				  nic->mtu);

@@ -11,6 +11,7 @@
 #include "link.h"
 #include "log.h"
 #include "route.h"
+#include "sysctl.h"
 #include "shim.h"
 #include "util.h"
 
@@ -68,9 +69,13 @@ static int source_address(struct nl *host, const struct df_nic *nic, int parent_
 	return 0;
 }
 
-/* The shim of @parent, made and brought up if it is not there. Returns its index. */
-static int ensure_shim(struct nl *host, const struct link_info *parent, const struct df_addr *src,
-		       bool on_shim, struct df_err *e)
+/*
+ * The shim of @parent, made if it is not there: IPv6 off before it comes up, so that a router
+ * on the LAN cannot give the host an address or a default route through it. Only the host's
+ * namespace shows the shim's sysctls: this runs before the hook enters the container's.
+ * Returns its index.
+ */
+static int ensure_shim(struct nl *host, const struct link_info *parent, struct df_err *e)
 {
 	struct link_info li;
 	char name[IFNAMSIZ];
@@ -84,6 +89,8 @@ static int ensure_shim(struct nl *host, const struct link_info *parent, const st
 
 		r = link_add_macvlan(host, &m, e);
 		if (r == 0)
+			r = sysctl_write("ipv6", "conf", name, "disable_ipv6", "1", e);
+		if (r == 0)
 			r = link_get(host, name, &li, e);
 		if (r == 0)
 			log_debug("made host shim %s on %s", name, parent->name);
@@ -93,19 +100,34 @@ static int ensure_shim(struct nl *host, const struct link_info *parent, const st
 	}
 	if (r < 0)
 		return r;
-	if (on_shim) {
-		struct df_prefix p = {*src, 32};
-
-		r = addr_add(host, li.index, &p, 0, e);
-		if (r < 0 && r != -EEXIST)
-			return df_err_prefix(e, "host shim %s", name);
-	}
 	if (!(li.flags & IFF_UP)) {
 		r = link_set_up(host, li.index, name, e);
 		if (r < 0)
 			return r;
 	}
 	return li.index;
+}
+
+/* The shim of @parent as it is; after the hook entered the container it can no longer make one. */
+static int find_shim(struct nl *host, const struct link_info *parent, struct df_err *e)
+{
+	struct link_info li;
+	char name[IFNAMSIZ];
+
+	shim_name(parent->index, name);
+	if (link_get(host, name, &li, e) < 0)
+		return df_fail(e, EAGAIN, "host shim %s went away while the container started",
+			       name);
+	return li.index;
+}
+
+/* Put the configured shim address on the shim, as a /32: a source, not a subnet. */
+static int shim_address(struct nl *host, int shim, const struct df_addr *src, struct df_err *e)
+{
+	struct df_prefix p = {*src, 32};
+	int r = addr_add(host, shim, &p, 0, e);
+
+	return r == -EEXIST ? 0 : r;
 }
 
 static struct route_entry host_route(const struct df_addr *dst, int shim, const struct df_addr *src)
@@ -119,26 +141,59 @@ static struct route_entry host_route(const struct df_addr *dst, int shim, const 
 	return rt;
 }
 
-static int add_routes(struct nl *host, const struct df_nic *nic, const struct link_info *parent,
-		      const struct df_conf *conf, struct df_err *e)
+/*
+ * Which container a host route belongs to: /run/dockerfly/routes/SHIM-ADDR holds its id. The
+ * same address may pass from a stopped container to a new one before the old one's poststop
+ * runs; that poststop must then leave the route alone.
+ */
+static int owner_path(int shim, const struct df_addr *a, char *path, size_t size,
+		      struct df_err *e)
 {
-	struct df_addr src;
-	bool on_shim;
-	int shim, r;
+	char name[64], text[DF_ADDR_STRLEN];
 
-	r = source_address(host, nic, parent->index, conf, &src, &on_shim, e);
-	if (r < 0)
-		return r;
-	shim = ensure_shim(host, parent, &src, on_shim, e);
-	if (shim < 0)
-		return shim;
+	snprintf(name, sizeof(name), "dfs%d-%s", shim, addr_str(a, text));
+	return run_path(path, size, "routes", name, "", e);
+}
+
+static bool owned_by_other(int shim, const struct df_addr *a, const char *id)
+{
+	char path[600], owner[160];
+	struct df_err e;
+	FILE *f;
+	bool other = false;
+
+	if (owner_path(shim, a, path, sizeof(path), &e) < 0)
+		return false;
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (fgets(owner, sizeof(owner), f)) {
+		owner[strcspn(owner, "\n")] = '\0';
+		other = strcmp(owner, id) != 0;
+	}
+	fclose(f);
+	if (!other)
+		unlink(path);
+	return other;
+}
+
+static int add_routes(struct nl *host, const struct df_nic *nic, const char *id, int shim,
+		      const struct df_addr *src, struct df_err *e)
+{
+	char path[600];
+	int r;
+
 	for (unsigned int i = 0; i < nic->n_addrs; i++) {
-		struct route_entry rt = host_route(&nic->addrs[i].addr, shim, &src);
+		struct route_entry rt = host_route(&nic->addrs[i].addr, shim, src);
 
 		if (nic->addrs[i].addr.family != AF_INET)
 			continue;
 		/* Replace: a route a crashed container left must not block its successor. */
 		r = route_add(host, &rt, true, e);
+		if (r == 0)
+			r = owner_path(shim, &nic->addrs[i].addr, path, sizeof(path), e);
+		if (r == 0)
+			r = write_atomic(path, id, strlen(id), 0600, e);
 		if (r < 0)
 			return df_err_prefix(e, "host route");
 	}
@@ -154,28 +209,52 @@ static bool has_ipv4(const struct df_nic *nic)
 	return false;
 }
 
-int shim_attach(struct nl *host, const struct df_nic *nic, const struct df_conf *conf,
-		struct df_err *e)
+/* Make or find the shim, set its address, and route @nic's IPv4 addresses through it. */
+static int shim_routes(struct nl *host, const struct df_nic *nic, const char *id,
+		       const struct df_conf *conf, bool make, struct df_err *e)
 {
 	_cleanup_fd_ int lock = -1;
 	struct link_info parent;
-	int r;
+	struct df_addr src;
+	bool on_shim;
+	int shim, r;
 
-	if (!nic->host_route || !has_ipv4(nic))
-		return 0;
 	lock = shim_lock(nic->parent, e);
 	if (lock < 0)
 		return lock;
 	r = link_get(host, nic->parent, &parent, e);
-	if (r == 0)
-		r = add_routes(host, nic, &parent, conf, e);
-	if (r < 0) {
-		/* Leave no shim of ours behind when this was to be its first user. */
-		close(df_take_fd(&lock));
-		shim_release(host, nic, conf, NULL);
+	if (r < 0)
 		return r;
-	}
-	return 0;
+	shim = make ? ensure_shim(host, &parent, e) : find_shim(host, &parent, e);
+	if (shim < 0 || !has_ipv4(nic))
+		return shim < 0 ? shim : 0;
+	r = source_address(host, nic, parent.index, conf, &src, &on_shim, e);
+	if (r == 0 && on_shim)
+		r = shim_address(host, shim, &src, e);
+	if (r == 0)
+		r = add_routes(host, nic, id, shim, &src, e);
+	return r;
+}
+
+int shim_prepare(struct nl *host, const struct df_nic *nic, const char *id,
+		 const struct df_conf *conf, struct df_err *e)
+{
+	int r;
+
+	if (!nic->host_route)
+		return 0;
+	r = shim_routes(host, nic, id, conf, true, e);
+	if (r < 0)
+		shim_release(host, nic, id, conf, NULL);
+	return r;
+}
+
+int shim_attach(struct nl *host, const struct df_nic *nic, const char *id,
+		const struct df_conf *conf, struct df_err *e)
+{
+	if (!nic->host_route || !has_ipv4(nic))
+		return 0;
+	return shim_routes(host, nic, id, conf, false, e);
 }
 
 /* Is any host route still going through shim @index? */
@@ -193,8 +272,8 @@ static int shim_in_use(struct nl *host, int index, struct df_err *e)
 	return used;
 }
 
-static int remove_routes(struct nl *host, const struct df_nic *nic, const struct df_conf *conf,
-			 struct df_err *e)
+static int remove_routes(struct nl *host, const struct df_nic *nic, const char *id,
+			 const struct df_conf *conf, struct df_err *e)
 {
 	struct link_info parent, shim;
 	char name[IFNAMSIZ];
@@ -209,7 +288,8 @@ static int remove_routes(struct nl *host, const struct df_nic *nic, const struct
 	for (unsigned int i = 0; i < nic->n_addrs; i++) {
 		struct route_entry rt = host_route(&nic->addrs[i].addr, shim.index, NULL);
 
-		if (nic->addrs[i].addr.family != AF_INET)
+		if (nic->addrs[i].addr.family != AF_INET ||
+		    owned_by_other(shim.index, &rt.dst.addr, id))
 			continue;
 		r = route_del(host, &rt, e);
 		if (r < 0 && r != -ESRCH && r != -ENOENT)
@@ -224,18 +304,18 @@ static int remove_routes(struct nl *host, const struct df_nic *nic, const struct
 	return link_delete(host, shim.index, name, e);
 }
 
-int shim_release(struct nl *host, const struct df_nic *nic, const struct df_conf *conf,
-		 struct df_err *e)
+int shim_release(struct nl *host, const struct df_nic *nic, const char *id,
+		 const struct df_conf *conf, struct df_err *e)
 {
 	_cleanup_fd_ int lock = -1;
 	struct df_err ignored;
 
 	if (!e)
 		e = &ignored;
-	if (!nic->host_route || !has_ipv4(nic))
+	if (!nic->host_route)
 		return 0;
 	lock = shim_lock(nic->parent, e);
 	if (lock < 0)
 		return lock;
-	return remove_routes(host, nic, conf, e);
+	return remove_routes(host, nic, id, conf, e);
 }

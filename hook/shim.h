@@ -15,16 +15,26 @@
  *
  * The shim's users are counted by their routes, not by a counter that a crash could leave
  * wrong: poststop deletes the container's routes and, when no route is left through the shim
- * (and shim-keep is off), the shim. A lock file per parent under /run/dockerfly keeps
+ * (and shim-keep is off), the shim. Each route's owner is kept in /run/dockerfly/routes. A lock file per parent under /run/dockerfly keeps
  * containers that start and stop at the same moment from racing.
  */
 
-/* Add host routes to @nic's IPv4 addresses through the parent's shim, making it if needed. */
-int shim_attach(struct nl *host, const struct df_nic *nic, const struct df_conf *conf,
-		struct df_err *e);
+/*
+ * Before the hook enters the container's namespace: make sure the parent's shim exists (IPv6
+ * off, up, with the configured address) and route @nic's static IPv4 addresses through it.
+ */
+int shim_prepare(struct nl *host, const struct df_nic *nic, const char *id,
+		 const struct df_conf *conf, struct df_err *e);
 
-/* Remove those routes, and the shim when nothing else uses it. Quiet when already gone. */
-int shim_release(struct nl *host, const struct df_nic *nic, const struct df_conf *conf,
-		 struct df_err *e);
+/* After the NIC is configured: route all of @nic's IPv4 addresses, dynamic ones too. */
+int shim_attach(struct nl *host, const struct df_nic *nic, const char *id,
+		const struct df_conf *conf, struct df_err *e);
+
+/*
+ * Remove the routes of container @id (not those a successor with the same address owns now)
+ * and the shim when nothing else uses it. Quiet when already gone; @e may be NULL.
+ */
+int shim_release(struct nl *host, const struct df_nic *nic, const char *id,
+		 const struct df_conf *conf, struct df_err *e);
 
 #endif

@@ -44,6 +44,9 @@ int spec_annotations(struct json_object *cfg, struct json_object **out, struct d
 	json_object_object_foreach(v, key, val) {
 		if (!json_object_is_type(val, json_type_string))
 			return df_invalid(e, "config.json: annotation '%s' is not a string", key);
+		if (!json_clean_string(val))
+			return df_invalid(e, "config.json: annotation '%s' holds a NUL character",
+					  key);
 	}
 	*out = v;
 	return 0;
@@ -65,8 +68,12 @@ int spec_env(struct json_object *cfg, struct json_object **out, struct df_err *e
 		return df_invalid(e, "config.json: 'process.env' is not an array");
 	n = json_object_array_length(env);
 	for (size_t i = 0; i < n; i++) {
-		if (!json_object_is_type(json_object_array_get_idx(env, i), json_type_string))
+		struct json_object *v = json_object_array_get_idx(env, i);
+
+		if (!json_object_is_type(v, json_type_string))
 			return df_invalid(e, "config.json: process.env[%zu] is not a string", i);
+		if (!json_clean_string(v))
+			return df_invalid(e, "config.json: process.env[%zu] holds a NUL character", i);
 	}
 	*out = env;
 	return 0;

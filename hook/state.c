@@ -66,6 +66,8 @@ static int get_annotations(struct json_object *root, struct json_object **out,
 	json_object_object_foreach(v, key, val) {
 		if (!json_object_is_type(val, json_type_string))
 			return df_invalid(e, "state: annotation '%s' is not a string", key);
+		if (!json_clean_string(val))
+			return df_invalid(e, "state: annotation '%s' holds a NUL character", key);
 	}
 	*out = v;
 	return 0;
