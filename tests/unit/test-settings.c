@@ -111,7 +111,7 @@ static void test_every_key(void **state)
 	assert_ok(ann(&s, "dockerfly.ifname", "eth1", &e), &e);
 	assert_ok(ann(&s, "dockerfly.mac", "02:42:c6:12:00:0a", &e), &e);
 	assert_ok(ann(&s, "dockerfly.mtu", "1400", &e), &e);
-	assert_ok(ann(&s, "dockerfly.mode", "private", &e), &e);
+	assert_ok(ann(&s, "dockerfly.mode", "bridge", &e), &e);
 	assert_ok(ann(&s, "dockerfly.dad", "strict", &e), &e);
 	assert_ok(ann(&s, "dockerfly.host-route", "on", &e), &e);
 	assert_ok(ann(&s, "dockerfly.debug", "1", &e), &e);
@@ -138,7 +138,7 @@ static void test_every_key(void **state)
 	assert_false(nic->mac_stable);
 	assert_memory_equal(nic->mac, mac, 6);
 	assert_int_equal(nic->mtu, 1400);
-	assert_int_equal(nic->mode, MACVLAN_MODE_PRIVATE);
+	assert_int_equal(nic->mode, MACVLAN_MODE_BRIDGE);
 	assert_int_equal(nic->dad, DF_DAD_STRICT);
 	assert_true(nic->host_route);
 	assert_true(s.debug);
@@ -147,6 +147,21 @@ static void test_every_key(void **state)
 	assert_string_equal(nic->ifname, "eth1");
 	for (int n = 1; n < DF_MAX_NICS; n++)
 		assert_false(s.nic[n].used);
+}
+
+/* The host's shim is a bridge-mode sibling: a NIC in another mode could never reach it. */
+static void test_host_route_needs_bridge(void **state)
+{
+	struct df_err e;
+	struct df_settings s;
+
+	settings_init(&s, NULL);
+	assert_ok(ann(&s, "dockerfly.parent", "fly0", &e), &e);
+	assert_ok(ann(&s, "dockerfly.ip", "198.18.0.10/24", &e), &e);
+	assert_ok(ann(&s, "dockerfly.mode", "private", &e), &e);
+	assert_ok(ann(&s, "dockerfly.host-route", "on", &e), &e);
+	assert_int_equal(settings_finish(&s, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "host-route needs macvlan mode bridge, not private"));
 }
 
 static void test_nic_numbers(void **state)
@@ -168,9 +183,9 @@ static void test_nic_numbers(void **state)
 	assert_v4(&s.nic[15].addrs[0].addr, 198, 18, 15, 10);
 
 	assert_refused_msg(ann(&s, "dockerfly.nic0.parent", "fly0", &e), &e,
-			   "bad NIC number in 'nic0.parent'");
+			   "dockerfly.nic0.parent: bad NIC number (1 to 15, no leading zero)");
 	assert_refused_msg(ann(&s, "dockerfly.nic16.parent", "x", &e), &e,
-			   "bad NIC number in 'nic16.parent' (1 to 15)");
+			   "dockerfly.nic16.parent: bad NIC number (1 to 15)");
 	assert_refused(ann(&s, "dockerfly.nic01.parent", "x", &e), &e, "bad NIC number");
 	assert_refused(ann(&s, "dockerfly.nic100.parent", "x", &e), &e, "bad NIC number");
 	assert_refused(ann(&s, "dockerfly.nic99999999999.parent", "x", &e), &e, "bad NIC number");
@@ -631,6 +646,7 @@ int main(void)
 		cmocka_unit_test(test_init_defaults),
 		cmocka_unit_test(test_own_keys_win),
 		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_host_route_needs_bridge),
 		cmocka_unit_test(test_nic_numbers),
 		cmocka_unit_test(test_bad_nic_number_names_key),
 		cmocka_unit_test(test_first_nic_only),
