@@ -320,6 +320,8 @@ host_route_gone() {
 
 @test "host-route from the annotation, shim address from the config; off by default" {
 	cz_conf "shim-address.$LAB_PARENT = $LAB_NET4.2"
+	# The admin lets containers ask for host routes themselves.
+	cz_policy "parent.$LAB_PARENT = any" "host-route = allow"
 	cz_ctr hroff "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.11/24"
 	host_route_gone
 
@@ -503,6 +505,7 @@ gives the host a global address and a default route via the shim"
 	local m_env m_ann
 	peer_hold LAB "$LAB_NET4.77/24"
 	cz_conf "shim-address.$LAB_PARENT = $LAB_NET4.2"
+	cz_policy "parent.$LAB_PARENT = any" "host-route = allow"
 	CZ_HOSTNAME=gamma
 	cz_ctr envs -e "DOCKERFLY_PARENT=$LAB_PARENT" -e "DOCKERFLY_IP=$LAB_NET4.77/24" \
 		-e DOCKERFLY_DAD=off -e DOCKERFLY_HOST_ROUTE=on -e DOCKERFLY_MAC=stable

@@ -13,7 +13,7 @@ cz_setup_file() {
 }
 
 cz_setup() {
-	unset CZ_CONF CZ_HOSTNAME DOCKERFLY_CONF
+	unset CZ_CONF CZ_POLICY CZ_HOSTNAME DOCKERFLY_CONF DOCKERFLY_POLICY
 	common_setup
 }
 
@@ -76,17 +76,28 @@ cz_conf() {
 	export CZ_CONF DOCKERFLY_CONF
 }
 
+# cz_policy LINE...: an admin policy file owned by the test (DOCKERFLY_POLICY), e.g. to let
+# containers ask for host routes themselves.
+cz_policy() {
+	CZ_POLICY="$BATS_TEST_TMPDIR/policy"
+	printf '%s\n' "$@" >"$CZ_POLICY"
+	DOCKERFLY_POLICY=$CZ_POLICY
+	export CZ_POLICY DOCKERFLY_POLICY
+}
+
 # cz_bundle ID [make_bundle options and annotations...]: a bundle in $BATS_TEST_TMPDIR/ID whose
-# container serves /www on port 8080. Its hooks get DOCKERFLY_CONF=$CZ_CONF when that is set
-# (runtimes give hooks only the environment config.json names); its hostname is $CZ_HOSTNAME
-# when that is set.
+# container serves /www on port 8080. Its hooks get DOCKERFLY_CONF=$CZ_CONF and
+# DOCKERFLY_POLICY=$CZ_POLICY when those are set (runtimes give hooks only the environment
+# config.json names); its hostname is $CZ_HOSTNAME when that is set.
 cz_bundle() {
 	local dir="$BATS_TEST_TMPDIR/$1"
 	shift
 	make_bundle "$dir" "$@" -- sh -c 'httpd -p 8080 -h /www && exec sleep 100000'
-	jq --arg conf "${CZ_CONF:-}" --arg host "${CZ_HOSTNAME:-}" '
-		if $conf != "" and .hooks != null
-		then .hooks |= map_values(map(.env = ["DOCKERFLY_CONF=" + $conf])) else . end
+	jq --arg conf "${CZ_CONF:-}" --arg policy "${CZ_POLICY:-}" --arg host "${CZ_HOSTNAME:-}" '
+		([if $conf != "" then "DOCKERFLY_CONF=" + $conf else empty end,
+		  if $policy != "" then "DOCKERFLY_POLICY=" + $policy else empty end]) as $env
+		| if $env != [] and .hooks != null
+		  then .hooks |= map_values(map(.env = $env)) else . end
 		| if $host != "" then .hostname = $host else . end
 		' "$dir/config.json" >"$dir/config.json.new"
 	mv "$dir/config.json.new" "$dir/config.json"
