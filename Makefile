@@ -83,6 +83,8 @@ $(B)/test-%: $(B)/test-%.o $(CORE_OBJ)
 
 # Tests of code outside CORE name what else they need.
 $(B)/test-conf: $(B)/conf.o
+$(B)/test-runargs: $(B)/runargs.o
+$(B)/test-hooks: $(B)/hooks.o
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
