@@ -305,6 +305,41 @@ static void test_spec_env(void **state)
 	json_object_put(cfg);
 }
 
+/* "\u0000" is valid JSON, but a C string would end there: such values are refused. */
+static void test_escaped_nul(void **state)
+{
+	struct df_err e;
+	struct json_object *cfg, *out;
+	const char *s;
+
+	assert_ok(
+		parse_doc("{\"a\":\"x\\u0000y\",\"b\":\"xy\",\"c\":\"\\u0000\",\"n\":1}", &cfg, &e),
+		&e);
+	assert_true(json_object_object_get_ex(cfg, "a", &out));
+	assert_false(json_clean_string(out));
+	assert_true(json_object_object_get_ex(cfg, "c", &out));
+	assert_false(json_clean_string(out));
+	assert_true(json_object_object_get_ex(cfg, "b", &out));
+	assert_true(json_clean_string(out));
+	assert_true(json_object_object_get_ex(cfg, "n", &out));
+	assert_false(json_clean_string(out));
+	assert_refused_msg(json_get_string(cfg, "a", &s, &e), &e, "'a' holds a NUL character");
+	json_object_put(cfg);
+
+	assert_ok(parse_doc("{\"annotations\":{\"dockerfly.ip\":\"198.18.0.10/24\\u0000x\"}}", &cfg,
+			    &e),
+		  &e);
+	assert_refused_msg(spec_annotations(cfg, &out, &e), &e,
+			   "config.json: annotation 'dockerfly.ip' holds a NUL character");
+	json_object_put(cfg);
+	assert_ok(parse_doc("{\"process\":{\"env\":[\"PATH=/bin\",\"DOCKERFLY_IP=\\u0000\"]}}",
+			    &cfg, &e),
+		  &e);
+	assert_refused_msg(spec_env(cfg, &out, &e), &e,
+			   "config.json: process.env[1] holds a NUL character");
+	json_object_put(cfg);
+}
+
 /* ---- the error contract ------------------------------------------------------------------- */
 
 static void test_err(void **state)
@@ -361,12 +396,19 @@ static void test_err(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_doc_ok),	cmocka_unit_test(test_parse_doc_refused),
-		cmocka_unit_test(test_parse_doc_null),	cmocka_unit_test(test_parse_doc_depth),
-		cmocka_unit_test(test_get_string),	cmocka_unit_test(test_read_all),
-		cmocka_unit_test(test_read_all_error),	cmocka_unit_test(test_spec_load),
-		cmocka_unit_test(test_spec_load_fails), cmocka_unit_test(test_spec_annotations),
-		cmocka_unit_test(test_spec_env),	cmocka_unit_test(test_err),
+		cmocka_unit_test(test_parse_doc_ok),
+		cmocka_unit_test(test_parse_doc_refused),
+		cmocka_unit_test(test_parse_doc_null),
+		cmocka_unit_test(test_parse_doc_depth),
+		cmocka_unit_test(test_get_string),
+		cmocka_unit_test(test_read_all),
+		cmocka_unit_test(test_read_all_error),
+		cmocka_unit_test(test_spec_load),
+		cmocka_unit_test(test_spec_load_fails),
+		cmocka_unit_test(test_spec_annotations),
+		cmocka_unit_test(test_spec_env),
+		cmocka_unit_test(test_escaped_nul),
+		cmocka_unit_test(test_err),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
