@@ -70,7 +70,7 @@ api_exec() {
 	tr -d '\r' <"$BATS_TEST_TMPDIR/exec.out"
 }
 
-@test "docker API: create with HostConfig.Runtime, start, exec, archive in and out, stop, start, delete" {
+@test "docker API: HostConfig.Runtime; start, exec, archive in and out, stop, start, delete" {
 	local name id spec addr="$LAB_NET4.20" out="$BATS_TEST_TMPDIR/out" env
 	name=$(cname api)
 	mapfile -t env < <(lan_env 20)

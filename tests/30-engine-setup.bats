@@ -48,7 +48,7 @@ setup_run() {
 
 @test "setup docker: runtime added beside every other setting, once; undo restores the file" {
 	local f="$D/daemon.json"
-	printf '{\n  "log-level": "warn",\n  "runtimes": {\n    "other": {\n      "path": "/usr/bin/other"\n    }\n  }\n}\n' >"$f"
+	jq -n '{"log-level": "warn", runtimes: {other: {path: "/usr/bin/other"}}}' >"$f"
 	chmod 0600 "$f"
 	cp -p "$f" "$D/orig.json"
 
@@ -86,7 +86,8 @@ setup_run() {
 	echo '{"runtimes": {"df3": {"path": "/usr/bin/kata"}}}' >"$f"
 	setup_run docker --config "$f" --no-reload --runtime "$DF_RUNTIME" --name df3
 	assert_eq "foreign name: status" 1 "$status"
-	assert_contains "foreign name" "$stderr" "already has a runtime \"df3\" that is not dockerfly-runtime"
+	assert_contains "foreign name" "$stderr" \
+		"already has a runtime \"df3\" that is not dockerfly-runtime"
 	setup_run docker --undo --config "$f" --no-reload --name df3
 	assert_eq "foreign undo: status" 1 "$status"
 
@@ -142,8 +143,9 @@ setup_run() {
 	local f="$D/containers.conf.d/50-dockerfly.conf"
 	setup_run podman --config "$f" --hooks-dir "$DF_HOOKSD"
 	assert_eq status 0 "$status"
-	assert_eq "drop-in" "$(printf '%s\n[engine]\nhooks_dir = ["/usr/share/containers/oci/hooks.d", "/etc/containers/oci/hooks.d", "%s"]' \
-		'# Added by dockerfly-setup; "dockerfly-setup ENGINE --undo" removes it.' "$DF_HOOKSD")" \
+	assert_eq "drop-in" "$(printf '%s\n[engine]\nhooks_dir = [%s, %s, "%s"]' \
+		'# Added by dockerfly-setup; "dockerfly-setup ENGINE --undo" removes it.' \
+		'"/usr/share/containers/oci/hooks.d"' '"/etc/containers/oci/hooks.d"' "$DF_HOOKSD")" \
 		"$(cat "$f")"
 	cp "$f" "$D/once"
 	setup_run podman --config "$f" --hooks-dir "$DF_HOOKSD"
@@ -171,13 +173,22 @@ setup_run() {
 	assert_contains "no hooks file" "$stderr" "no $D/dockerfly.json"
 }
 
-# ctd_runtime_of FILE NAME: "RUNTIME_TYPE BINARY_NAME POD_ANNOTATIONS" as containerd reads FILE.
+CRI_RUNTIMES='plugins."io.containerd.grpc.v1.cri".containerd.runtimes'
+
+# ctd_runtime_of FILE NAME: the BinaryName, pod_annotations and runtime_type lines of runtime
+# NAME as containerd reads FILE, sorted.
 ctd_runtime_of() {
-	containerd --config "$1" config dump | awk -v h="[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.$2]" \
-		-v o="[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.$2.options]" '
+	containerd --config "$1" config dump |
+		awk -v h="[$CRI_RUNTIMES.$2]" -v o="[$CRI_RUNTIMES.$2.options]" '
 		/^[[:space:]]*\[/ { t = $0; sub(/^[[:space:]]+/, "", t); in_rt = (t == h || t == o) }
 		in_rt && /runtime_type|BinaryName|pod_annotations/ { sub(/^[[:space:]]+/, ""); print }' |
 		sort
+}
+
+# ctd_expected BINARY: what ctd_runtime_of shows for a handler made by dockerfly-setup.
+ctd_expected() {
+	printf 'BinaryName = "%s"\npod_annotations = ["dockerfly.*"]\n' "$1"
+	printf 'runtime_type = "io.containerd.runc.v2"'
 }
 
 # dump_without FILE NAME: containerd's configuration from FILE without runtime NAME's tables.
@@ -190,7 +201,8 @@ dump_without() {
 @test "setup containerd: a CRI runtime handler containerd reads, nothing else changed; undo exact" {
 	local f="$D/config.toml"
 	command -v containerd >/dev/null || skip "containerd is not installed"
-	printf 'version = 2\n\n[plugins]\n  [plugins."io.containerd.grpc.v1.cri".cni]\n    bin_dir = "/usr/lib/cni"\n' >"$f"
+	printf 'version = 2\n\n[plugins]\n  [plugins."io.containerd.grpc.v1.cri".cni]\n' >"$f"
+	printf '    bin_dir = "/usr/lib/cni"\n' >>"$f"
 	cp -p "$f" "$D/orig.toml"
 	dump_without "$f" dockerfly >"$D/dump.before"
 
@@ -198,7 +210,7 @@ dump_without() {
 	assert_eq status 0 "$status"
 	assert_contains "restart advice" "$output" "restart it when that is safe"
 	assert_eq "as containerd reads it" \
-		"$(printf 'BinaryName = "%s"\npod_annotations = ["dockerfly.*"]\nruntime_type = "io.containerd.runc.v2"' "$DF_RUNTIME")" \
+		"$(ctd_expected "$DF_RUNTIME")" \
 		"$(ctd_runtime_of "$f" dockerfly)"
 	# Everything else, runc's settings among them, is as containerd read it before.
 	assert_eq "the rest" "$(cat "$D/dump.before")" "$(dump_without "$f" dockerfly)"
@@ -220,7 +232,7 @@ dump_without() {
 	setup_run containerd --config "$f" --runtime "$DF_RUNTIME" --name dfx
 	assert_eq status 0 "$status"
 	assert_eq "new file" \
-		"$(printf 'BinaryName = "%s"\npod_annotations = ["dockerfly.*"]\nruntime_type = "io.containerd.runc.v2"' "$DF_RUNTIME")" \
+		"$(ctd_expected "$DF_RUNTIME")" \
 		"$(ctd_runtime_of "$f" dfx)"
 	assert_contains "runc kept as the default" "$(ctd_runtime_of "$f" runc)" \
 		'runtime_type = "io.containerd.runc.v2"'
@@ -233,7 +245,8 @@ dump_without() {
 	assert_eq "version 1: status" 1 "$status"
 	assert_contains "version 1" "$stderr" "is not a version 2 configuration"
 
-	printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.dockerfly]\n  runtime_type = "io.containerd.runc.v2"\n' >"$f"
+	printf 'version = 2\n[%s.dockerfly]\n  runtime_type = "io.containerd.runc.v2"\n' \
+		"$CRI_RUNTIMES" >"$f"
 	cp "$f" "$D/two"
 	setup_run containerd --config "$f" --runtime "$DF_RUNTIME"
 	assert_eq "defined: status" 1 "$status"

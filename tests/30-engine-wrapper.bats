@@ -119,7 +119,8 @@ expected_hooks() {
 	assert_eq status 0 "$status"
 	assert_eq stderr "" "$stderr"
 	# The real runtime saw the new config.json, with the engine's hook still first.
-	assert_eq "hooks" "$(expected_hooks "$DOCKERFLY_HOOK")" "$(dockerfly_hooks "$FAKE_OUT/config.json")"
+	assert_eq "hooks" "$(expected_hooks "$DOCKERFLY_HOOK")" \
+		"$(dockerfly_hooks "$FAKE_OUT/config.json")"
 	assert_eq "prestart order" "/bin/true $DOCKERFLY_HOOK" \
 		"$(jq -r '[.hooks.prestart[].path] | join(" ")' "$b/config.json")"
 	assert_eq "mode and owner" "640 65534:65534" "$(stat -c '%a %u:%g' "$b/config.json")"
@@ -249,7 +250,7 @@ expected_hooks() {
 }
 
 @test "wrapper: the real runtime: env, then runtime.conf, then runc or crun from PATH" {
-	local bin="$BATS_TEST_TMPDIR/bin" other="$BATS_TEST_TMPDIR/other"
+	local bin="$BATS_TEST_TMPDIR/bin" other="$BATS_TEST_TMPDIR/other" want
 	make_fake "$bin/runc"
 	make_fake "$other/crun"
 	make_fake "$other/named"
@@ -264,9 +265,8 @@ expected_hooks() {
 	rm "$FAKE_OUT/argv"
 	DOCKERFLY_RUNTIME=/nonexistent/runc wrap_path "$other:$PATH" state c1
 	assert_eq "env first: status" 1 "$status"
-	assert_eq "env first" \
-		"dockerfly-runtime: real runtime '/nonexistent/runc' (from DOCKERFLY_RUNTIME): No such file or directory" \
-		"$stderr"
+	want="dockerfly-runtime: real runtime '/nonexistent/runc' (from DOCKERFLY_RUNTIME): "
+	assert_eq "env first" "${want}No such file or directory" "$stderr"
 
 	# Neither: runc from PATH, else crun.
 	rm "$DOCKERFLY_RUNTIME_CONF"
@@ -282,8 +282,8 @@ expected_hooks() {
 	assert_contains "none" "$stderr" "find the real runtime: runc or crun in PATH"
 }
 
-@test "wrapper: never runs itself: own links in PATH skipped, explicit self refused, loops stopped" {
-	local bin="$BATS_TEST_TMPDIR/bin" other="$BATS_TEST_TMPDIR/other"
+@test "wrapper: never runs itself: its links in PATH skipped, itself refused, loops stopped" {
+	local bin="$BATS_TEST_TMPDIR/bin" other="$BATS_TEST_TMPDIR/other" want
 	mkdir -p "$bin"
 	make_fake "$other/runc"
 	# The wrapper installed as "runc" ahead of the real one, as some set containerd up.
@@ -299,8 +299,8 @@ expected_hooks() {
 
 	DOCKERFLY_RUNTIME="$bin/runc" wrap state c1
 	assert_eq "explicit self: status" 1 "$status"
-	assert_eq "explicit self" \
-		"dockerfly-runtime: real runtime '$bin/runc' (from DOCKERFLY_RUNTIME) is dockerfly-runtime itself; name the real runc or crun" \
+	want="dockerfly-runtime: real runtime '$bin/runc' (from DOCKERFLY_RUNTIME) is "
+	assert_eq "explicit self" "${want}dockerfly-runtime itself; name the real runc or crun" \
 		"$stderr"
 
 	# A real runtime that comes back to the wrapper is stopped on its second entry.
@@ -341,15 +341,14 @@ expected_hooks() {
 }
 
 @test "wrapper: errors are one line naming the container; config.json stays as it was" {
-	local b="$BATS_TEST_TMPDIR/b"
+	local b="$BATS_TEST_TMPDIR/b" want
 	spec_bundle "$b" -e DOCKERFLY_PARENT=eth9
 	cp -p "$b/config.json" "$BATS_TEST_TMPDIR/orig.json"
 
 	DOCKERFLY_HOOK=/nonexistent/dockerfly-hook wrap create -b "$b" c1
 	assert_eq "missing hook: status" 1 "$status"
-	assert_eq "missing hook" \
-		"dockerfly-runtime: container c1: hook /nonexistent/dockerfly-hook (from DOCKERFLY_HOOK): No such file or directory" \
-		"$stderr"
+	want="dockerfly-runtime: container c1: hook /nonexistent/dockerfly-hook (from DOCKERFLY_HOOK)"
+	assert_eq "missing hook" "$want: No such file or directory" "$stderr"
 
 	DOCKERFLY_HOOK=relative/dockerfly-hook wrap create -b "$b" c1
 	assert_eq "relative hook: status" 1 "$status"
