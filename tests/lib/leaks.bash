@@ -27,18 +27,17 @@ our_named_netns() {
 # processes in a cgroup named after this file's containers. Namespace inode numbers are reused
 # as soon as they are freed, so a holder that is neither belongs to someone else's namespace.
 our_netns_holders() {
-	local f pid ns
+	local pid ns
 	[ -f "$BATS_TEST_TMPDIR/netns" ] || return 0
-	for f in /proc/[0-9]*/ns/net; do
-		ns=$(readlink "$f" 2>/dev/null) || continue
-		grep -qxF "$ns" "$BATS_TEST_TMPDIR/netns" || continue
-		pid=${f#/proc/}
-		pid=${pid%%/*}
-		if grep -qxF "$pid" "$BATS_TEST_TMPDIR/pids" 2>/dev/null ||
-			grep -qF ":/$DFT_NUM$DFT_PID-" "/proc/$pid/cgroup" 2>/dev/null; then
-			echo "$pid $ns $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
-		fi
-	done
+	find /proc/[0-9]*/ns/net -maxdepth 0 -printf '%p %l\n' 2>/dev/null |
+		awk 'NR == FNR { want[$1]; next }
+			$2 in want { split($1, p, "/"); print p[3], $2 }' "$BATS_TEST_TMPDIR/netns" - |
+		while read -r pid ns; do
+			if grep -qxF "$pid" "$BATS_TEST_TMPDIR/pids" 2>/dev/null ||
+				grep -qF ":/$DFT_NUM$DFT_PID-" "/proc/$pid/cgroup" 2>/dev/null; then
+				echo "$pid $ns $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+			fi
+		done
 }
 
 no_netns_holders() {
