@@ -82,8 +82,6 @@ on the LAN (IPv6 duplicate address detection failed): Address already in use" "$
 # A namespace made before the hook runs may have DAD off by default (all and default
 # accept_dad 0); dockerfly.dad=quick must still find the duplicate.
 @test "IPv6: a namespace with DAD off by default still gets the check" {
-	skip "hook bug: the hook enables IPv6 on the NIC but leaves accept_dad as the namespace has \
-it; with 0 the kernel skips DAD and the duplicate is taken without a word"
 	local held="$LAB_NET6:77/64" pid id
 	peer_hold LAB "$held"
 	bg_start unshare -n sh -c 'sysctl -qw net.ipv6.conf.all.accept_dad=0 \
@@ -161,8 +159,6 @@ net.ipv6.conf.default.accept_dad=0 && exec sleep 1000'
 # The host's own address on the parent is invisible to the container's probes: a macvlan
 # child's frames go to the wire, never up the parent's stack.
 @test "an address the host itself holds on the parent is refused" {
-	skip "hook bug: the ARP probe cannot see the host's own address on the parent (macvlan); \
-the container takes it and the LAN has two holders"
 	parent_addr_add "$LAB_PARENT" "$LAB_NET4.3/24"
 	cz_refused hostaddr "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.3/24"
 	assert_contains "refusal" "$REFUSED" "address $LAB_NET4.3 is already used"
@@ -205,7 +201,8 @@ used on the LAN by $mac: Address already in use" "$stderr"
 # its own), and an answer from "our own" MAC would be ignored anyway.
 @test "two hosts, one hostname, mac=stable: the second cannot take the first's address" {
 	skip "hook bug: probes go out from the stable MAC, which the holder on the other host also \
-has; it never sees them, and the second host takes the same MAC and address"
+has; its macvlan drops them as its own, so it never answers and the second host takes the \
+same MAC and address"
 	local h2 pid id state bundle
 	test_lab_up C c $((DFT_FILE_NET + 100))
 	"$LAB" host "$C_NAME" h2
@@ -274,8 +271,6 @@ $(cz_ctr_mac "$CTR")"
 
 # dad=off skips the check, not the announcement: IPv4 still sends its gratuitous ARP.
 @test "IPv6 with dad=off: the unsolicited neighbour advertisement is still sent" {
-	skip "hook bug: with dad=off the address is added with IFA_F_NODAD, and the kernel sends \
-the unsolicited NA only when DAD completes: neighbours keep an old MAC after a restart"
 	local mac
 	capture_start LAB icmp6
 	cz_ctr naoff "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET6:10/64" dockerfly.dad=off
@@ -386,8 +381,6 @@ ctr_stopped() {
 # A container that stopped and one that took its address since: the old one's poststop (when
 # the engine deletes it) must leave the new one's route and the shim alone.
 @test "host-route: a stopped container's late poststop leaves its successor's route alone" {
-	skip "hook bug: poststop deletes the host route by address, so it takes the successor's \
-route (and the shim with it) when the successor has the same address"
 	local old
 	cz_conf "host-route = on" "shim-address.$LAB_PARENT = $LAB_NET4.2"
 	cz_ctr hrold "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.10/24"
@@ -437,8 +430,6 @@ shim-address.$LAB_PARENT in /etc/dockerfly/dockerfly.conf: Cannot assign request
 
 # A private macvlan cannot talk to the host's shim (bridge mode): the route would lead nowhere.
 @test "host-route with mode private is refused, not set up to fail" {
-	skip "hook bug: host-route=on with mode=private succeeds, but the host cannot reach the \
-container through the shim"
 	local id
 	cz_conf "host-route = on" "shim-address.$LAB_PARENT = $LAB_NET4.2"
 	# No runtime runs poststop for a stand-in: whatever shim the hook makes goes in teardown.
@@ -457,8 +448,6 @@ container through the shim"
 # LAN through it: a router's advertisement gives the host an address and a second default
 # route via the shim.
 @test "the host shim carries no IPv6 of the host's onto the LAN" {
-	skip "hook bug: the shim comes up with IPv6 on (link-local, accept_ra 1): an RA on the LAN \
-gives the host a global address and a default route via the shim"
 	cz_conf "host-route = on" "shim-address.$LAB_PARENT = $LAB_NET4.2"
 	cz_ctr hr6 "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.10/24"
 	# The kernel puts the link-local on as the link comes up, so it would be there by now.
