@@ -46,7 +46,7 @@ on the LAN by $(peer_mac LAB): Address already in use" "$stderr"
 	ctr_has_addr "$CTR" lan0 "$held/24"
 }
 
-@test "IPv4: an address the peer holds is refused with the peer's MAC, nothing left; dad=off takes it" {
+@test "IPv4: an address the peer holds is refused with its MAC, nothing left; dad=off takes it" {
 	conflict_v4 held4
 }
 
@@ -256,6 +256,21 @@ $(cz_ctr_mac "$CTR")"
 	# Probes say nothing about the sender: only the announcement can have taught the peer.
 	assert_eq "frames from the new MAC with $addr as sender" 1 \
 		"$(capture_lines arp "$mac2 >" "tell $addr," | wc -l)"
+}
+
+# Without probes the announcements take another path (the kernel's, at link up): every
+# address must still be announced.
+@test "dad=off: each IPv4 address is still announced with a gratuitous ARP" {
+	local mac a
+	capture_start LAB arp
+	cz_ctr garpoff "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.10/24,$LAB_NET4.11/24" \
+		dockerfly.dad=off
+	mac=$(cz_ctr_mac "$CTR")
+	for a in "$LAB_NET4.10" "$LAB_NET4.11"; do
+		wait_capture arp "$mac > ff:ff:ff:ff:ff:ff" "Request who-has $a tell $a,"
+	done
+	capture_stop
+	assert_eq "probes sent with dad=off" "" "$(capture_lines arp "$mac >" "tell 0.0.0.0,")"
 }
 
 @test "IPv6: an unsolicited neighbour advertisement follows the start" {
