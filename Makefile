@@ -137,7 +137,7 @@ BATS ?= bats
 BATS_FILES ?= $(sort $(wildcard tests/[0-9][0-9]-*.bats))
 
 integration: all
-	$(BATS) --timing $(BATS_FILES)
+	$(BATS) --timing --print-output-on-failure $(BATS_FILES)
 
 check: unit fuzz-smoke integration
 

@@ -34,7 +34,8 @@ int json_parse_doc(const char *buf, size_t len, const char *what, struct json_ob
 		/* A bare "null" is no object and, to json-c, no error either. */
 		if (jerr == json_tokener_success)
 			return df_invalid(e, "parse %s: document is null", what);
-		return df_invalid(e, "parse %s: %s", what, json_tokener_error_desc(jerr));
+		return df_invalid(e, "parse %s: not valid JSON (%s)", what,
+				  json_tokener_error_desc(jerr));
 	}
 	for (; used < len; used++) {
 		if (!strchr(" \t\r\n", buf[used])) {

@@ -29,24 +29,35 @@ void log_set_container(const char *id)
 	log_container = id;
 }
 
-static void log_line(const char *level, const char *fmt, va_list ap)
+static void log_line_text(const char *level, const char *line)
 {
-	char line[1024];
-
-	vsnprintf(line, sizeof(line), fmt, ap);
 	if (log_container)
 		fprintf(stderr, "%s: %scontainer %s: %s\n", log_prog, level, log_container, line);
 	else
 		fprintf(stderr, "%s: %s%s\n", log_prog, level, line);
 }
 
+static void log_line(const char *level, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	log_line_text(level, line);
+}
+
 void log_error(const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_line("", fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	log_line_text("", line);
+	/* Some runtimes (crun) drop a hook's stderr: the failure goes to syslog as well. */
+	openlog(log_prog, LOG_PID, LOG_DAEMON);
+	syslog(LOG_ERR, "container %s: %s", log_container ? log_container : "?", line);
+	closelog();
 }
 
 void log_debug(const char *fmt, ...)

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <linux/netlink.h>
 
 #include "nl.h"
@@ -27,6 +29,18 @@ int nl_open(struct nl *nl, struct df_err *e)
 
 		nl_close(nl);
 		return df_fail(e, err, "bind rtnetlink socket");
+	}
+	/*
+	 * The kernel answers at once; should it ever not, a container start must fail rather
+	 * than hang until the runtime's hook timeout.
+	 */
+	struct timeval tv = {.tv_sec = 10};
+
+	if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+		int err = errno;
+
+		nl_close(nl);
+		return df_fail(e, err, "set rtnetlink socket timeout");
 	}
 	/* Ask for the kernel's reason in error replies, without a copy of our request. */
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &on, sizeof(on));
