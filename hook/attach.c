@@ -553,9 +553,12 @@ static int write_record(struct run *run, struct df_err *e)
 
 	bool dynamic = false;
 
+	/*
+	 * Only when this run took a dynamic address. Static ones are in the settings already;
+	 * and a second run over a keeper's lease must not write the record again without it.
+	 */
 	for (int i = 0; i < DF_MAX_NICS; i++)
-		dynamic |= run->s->nic[i].used && run->s->nic[i].addr_mode != DF_ADDR_STATIC;
-	/* Static addresses are in the settings already; poststop reads those again. */
+		dynamic |= run->undo[i].lease.held;
 	if (!dynamic || !safe_name(run->id))
 		return 0;
 	r = run_path(path, sizeof(path), "nics", run->id, "", e);

@@ -24,7 +24,7 @@ enum dhcp_type {
 	DHCP_RELEASE = 7,
 };
 
-#define DHCP_CLIENT_ID_MAX 64
+#define DHCP_CLIENT_ID_MAX 255
 #define DHCP_HOSTNAME_MAX 63
 /* Large enough for any message this client sends and any reply it reads. */
 #define DHCP_MSG_MAX 1500

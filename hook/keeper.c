@@ -64,16 +64,29 @@ static void renew(struct kept *k, struct nl *nl)
 	long end = k->bound + 1000L * k->n.lease.lease;
 	struct df_err e;
 	bool rebind = now >= t2;
+	int r;
 
 	if (now >= end) {
 		log_audit("%s: DHCP lease expired; address removed", k->n.ifname);
 		k->live = false;
 		return;
 	}
-	if (dhcpc_renew(k->fd, &k->n.client, rebind, RENEW_WAIT_MS, &k->n.lease, &e) == 0 &&
-	    addr_add_lease(nl, k->n.index, &k->n.lease.addr, k->n.lease.lease, true, &e) == 0) {
+	r = dhcpc_renew(k->fd, &k->n.client, rebind, RENEW_WAIT_MS, &k->n.lease, &e);
+	if (r == 0)
+		r = addr_add_lease(nl, k->n.index, &k->n.lease.addr, k->n.lease.lease, true, &e);
+	if (r == 0) {
 		k->bound = now_ms();
 		k->retry = 0;
+		return;
+	}
+	/*
+	 * A NAK: the server gave the address to someone else. Keeping it would make two
+	 * holders; the container loses it now rather than at the end of the lease.
+	 */
+	if (r == -ECONNREFUSED) {
+		addr_del(nl, k->n.index, &k->n.lease.addr, &e);
+		log_audit("%s: DHCP server refused the lease (NAK); address removed", k->n.ifname);
+		k->live = false;
 		return;
 	}
 	/* RFC 2131 4.4.5: try again after half the time left, here at least a second. */

@@ -23,11 +23,10 @@ static void client_init(struct dhcp_client *c, const struct df_nic *nic,
 	if (getrandom(&c->xid, sizeof(c->xid), 0) != sizeof(c->xid))
 		c->xid = (uint32_t)w->pid * 2654435761u;
 	memcpy(c->mac, w->mac, 6);
-	n = snprintf((char *)c->client_id + 1, sizeof(c->client_id) - 1, "dockerfly:%s:%s", host,
-		     nic->ifname);
-	c->client_id_len = 1 + (size_t)(n < (int)sizeof(c->client_id) - 1
-						? n
-						: (int)sizeof(c->client_id) - 2);
+	/* 10 + 200 + 1 + 15 bytes at most: always whole within the option's 255. */
+	n = snprintf((char *)c->client_id + 1, sizeof(c->client_id) - 1, "dockerfly:%.200s:%s",
+		     host, nic->ifname);
+	c->client_id_len = 1 + (size_t)n;
 	snprintf(c->hostname, sizeof(c->hostname), "%s", host);
 }
 

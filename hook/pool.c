@@ -151,6 +151,10 @@ static int def_load(const char *name, struct pool_def *d, struct df_err *e)
 	}
 	if ((d->first & mask) != net || (d->last & mask) != net)
 		return df_invalid(e, "pool %s: range is outside the subnet", name);
+	/* /31 and /32 have no network and broadcast address; the pool requires /30 or larger. */
+	if (d->first == net || d->last == (net | ~mask))
+		return df_invalid(e, "pool %s: range holds the subnet's network or broadcast address",
+				  name);
 	return 0;
 }
 
@@ -270,12 +274,15 @@ static void sweep_temps(const char *path)
 	closedir(d);
 }
 
-/* Lock pool @name and read its leases, dropping those no longer held. Returns the lock fd. */
+/*
+ * Lock pool @name and read its leases, dropping those no longer held (@dropped tells whether
+ * any was). Returns the lock fd.
+ */
 static int pool_open(const char *name, char *path, size_t size, struct leases *ls,
-		     struct df_err *e)
+		     bool *dropped, struct df_err *e)
 {
 	char lock[600];
-	struct leases all;
+	static struct leases all;
 	int fd, r;
 
 	r = state_path(lock, sizeof(lock), "pools", name, ".lock", e);
@@ -297,6 +304,7 @@ static int pool_open(const char *name, char *path, size_t size, struct leases *l
 		if (held(&all.v[i]))
 			ls->v[ls->n++] = all.v[i];
 	}
+	*dropped = ls->n != all.n;
 	return fd;
 }
 
@@ -363,6 +371,7 @@ int pool_allocate(const char *name, const char *parent, const char *id, pid_t pi
 	struct pool_def d;
 	static struct leases ls;
 	_cleanup_fd_ int lock = -1;
+	bool dropped;
 	int r;
 
 	r = def_load(name, &d, e);
@@ -372,7 +381,7 @@ int pool_allocate(const char *name, const char *parent, const char *id, pid_t pi
 		return r;
 	if (!start_time(pid))
 		return df_fail(e, ESRCH, "pool %s: container pid %d", name, (int)pid);
-	lock = pool_open(name, path, sizeof(path), &ls, e);
+	lock = pool_open(name, path, sizeof(path), &ls, &dropped, e);
 	if (lock < 0)
 		return lock;
 	r = pick(&d, &ls, id, pid, out, e);
@@ -389,7 +398,8 @@ static int pool_drop(const char *name, const char *id, bool taken, struct df_err
 	_cleanup_fd_ int lock = -1;
 	bool changed = false;
 
-	lock = pool_open(name, path, sizeof(path), &ls, e);
+	/* At poststop the init is gone: its lease was dropped as dead already, and written out. */
+	lock = pool_open(name, path, sizeof(path), &ls, &changed, e);
 	if (lock < 0)
 		return lock;
 	for (unsigned int i = 0; i < ls.n; i++) {
