@@ -380,6 +380,77 @@ static void test_route_limit(void **state)
 			   "dockerfly.nic1.routes: more than 16 routes");
 }
 
+/* "dhcp" and "pool:NAME" in the address list: IPv4 from elsewhere, IPv6 still static. */
+static void test_dynamic_addresses(void **state)
+{
+	struct df_err e;
+	struct df_settings s;
+
+	settings_init(&s, NULL);
+	assert_int_equal(s.nic[0].addr_mode, DF_ADDR_STATIC);
+	assert_ok(ann(&s, "dockerfly.parent", "fly0", &e), &e);
+	assert_ok(ann(&s, "dockerfly.ip", "dhcp, fd18::10/64", &e), &e);
+	assert_ok(ann(&s, "dockerfly.gateway", "198.18.0.1", &e), &e);
+	assert_int_equal(s.nic[0].addr_mode, DF_ADDR_DHCP);
+	assert_int_equal(s.nic[0].n_addrs, 1);
+	assert_true(settings_need_hostname(&s));
+	assert_true(settings_gateway4(&s));
+	/* The gateway's family is covered by the lease. */
+	assert_int_equal(settings_finish(&s, &e), 1);
+
+	settings_init(&s, NULL);
+	assert_ok(ann(&s, "dockerfly.nic2.ip", "pool:lab-2.a_b+c", &e), &e);
+	assert_int_equal(s.nic[2].addr_mode, DF_ADDR_POOL);
+	assert_string_equal(s.nic[2].pool, "lab-2.a_b+c");
+	assert_false(settings_need_hostname(&s));
+	assert_false(settings_gateway4(&s));
+
+	assert_refused_msg(ann1("dockerfly.ip", "dhcp,pool:lab", &e), &e,
+			   "dockerfly.ip: more than one of dhcp and pool:NAME");
+	assert_refused(ann1("dockerfly.ip", "dhcp,dhcp", &e), &e, "more than one of dhcp");
+	assert_refused_msg(ann1("dockerfly.ip", "198.18.0.10/24,dhcp", &e), &e,
+			   "dockerfly.ip: a static IPv4 address beside dhcp or pool:NAME");
+	assert_refused(ann1("dockerfly.ip", "pool:lab,198.18.0.10/24", &e), &e,
+		       "a static IPv4 address beside dhcp or pool:NAME");
+	assert_refused_msg(ann1("dockerfly.ip", "pool:../etc", &e), &e,
+			   "dockerfly.ip: bad pool name in 'pool:../etc'");
+	assert_refused(ann1("dockerfly.ip", "pool:", &e), &e, "bad pool name in 'pool:'");
+	assert_refused(ann1("dockerfly.ip", "pool:.hidden", &e), &e, "bad pool name");
+	assert_refused(ann1("dockerfly.ip", "pool:a b", &e), &e, "bad pool name");
+	assert_refused(
+		ann1("dockerfly.ip",
+		     "pool:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &e),
+		&e, "bad pool name");
+	assert_ok(ann1("dockerfly.ip",
+		       "pool:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &e),
+		  &e);
+	assert_refused(ann1("dockerfly.ip", "DHCP", &e), &e, "address 'DHCP' has no prefix length");
+}
+
+static void test_dhcp_timeout(void **state)
+{
+	struct df_err e;
+	struct df_settings s;
+
+	settings_init(&s, NULL);
+	assert_int_equal(s.nic[0].dhcp_timeout_ms, 5000);
+	assert_ok(ann(&s, "dockerfly.dhcp-timeout", "100", &e), &e);
+	assert_int_equal(s.nic[0].dhcp_timeout_ms, 100);
+	assert_ok(env(&s, "DOCKERFLY_NIC1_DHCP_TIMEOUT=600000", &e), &e);
+	assert_int_equal(s.nic[1].dhcp_timeout_ms, 600000);
+
+	assert_refused_msg(ann1("dockerfly.dhcp-timeout", "99", &e), &e,
+			   "dockerfly.dhcp-timeout: bad DHCP timeout '99' (100..600000 ms)");
+	assert_refused(ann1("dockerfly.dhcp-timeout", "600001", &e), &e, "bad DHCP timeout");
+	assert_refused(ann1("dockerfly.dhcp-timeout", "", &e), &e, "bad DHCP timeout ''");
+	assert_refused(ann1("dockerfly.dhcp-timeout", "+500", &e), &e, "bad DHCP timeout");
+	assert_refused(ann1("dockerfly.dhcp-timeout", "-500", &e), &e, "bad DHCP timeout");
+	assert_refused(ann1("dockerfly.dhcp-timeout", " 500", &e), &e, "bad DHCP timeout");
+	assert_refused(ann1("dockerfly.dhcp-timeout", "500ms", &e), &e, "bad DHCP timeout");
+	assert_refused(ann1("dockerfly.dhcp-timeout", "18446744073709552116", &e), &e,
+		       "bad DHCP timeout");
+}
+
 /* ---- environment entries ------------------------------------------------------------------ */
 
 static void test_env_keys(void **state)
@@ -655,6 +726,8 @@ int main(void)
 		cmocka_unit_test(test_bad_values_name_key),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_route_limit),
+		cmocka_unit_test(test_dynamic_addresses),
+		cmocka_unit_test(test_dhcp_timeout),
 		cmocka_unit_test(test_env_keys),
 		cmocka_unit_test(test_env_refused),
 		cmocka_unit_test(test_finish_names),
