@@ -177,6 +177,33 @@ static void test_truncated_options(void **state)
 	free(buf);
 }
 
+/*
+ * Anyone on the LAN can answer: an address no host may hold (loopback, multicast, the
+ * broadcast address, the subnet's own network or broadcast address) is refused like the same
+ * address given by hand, not put on the NIC.
+ */
+static void test_unusable_address(void **state)
+{
+	static const char *const bad[] = {"127.0.0.1", "224.0.0.5",  "255.255.255.255",
+					  "240.0.0.1", "198.18.0.0", "198.18.0.255"};
+	uint8_t buf[DHCP_MSG_MAX];
+	struct dhcp_reply r;
+	struct df_err e;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint32_t a = ip(bad[i]);
+
+		len = reply(buf, offer_opts, sizeof(offer_opts));
+		memcpy(buf + 16, &a, 4);
+		memset(&e, 0, sizeof(e));
+		if (parse(buf, len, &r, &e) != -EINVAL)
+			fail_msg("an offer of %s (mask /24) is taken", bad[i]);
+		if (!strstr(e.msg, bad[i]))
+			fail_msg("refusal of %s reads '%s'", bad[i], e.msg);
+	}
+}
+
 static void test_mask_len(void **state)
 {
 	assert_int_equal(dhcp_mask_len(ip("255.255.255.0")), 24);
@@ -266,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_options),
 		cmocka_unit_test(test_mask_len),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_unusable_address),
 	};
 
 	return cmocka_run_group_tests_name("dhcp", tests, NULL, NULL);
