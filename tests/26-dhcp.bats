@@ -231,13 +231,53 @@ used on the LAN by $(in_peer LAB cat /sys/class/net/lan0/address): Address alrea
 	in_peer LAB ping -c 1 -W 2 "$ADDR"
 }
 
+# dnsmasq starts again, authoritative, with another range: it refuses the renewal of an
+# address it no longer hands out.
+nak_server() {
+	dh_dnsmasq 100 150
+	dhcp_ctr nak dh-nak
+	stop_pid "$DH_DNSMASQ_PID"
+	dh_dnsmasq 160 200 --dhcp-authoritative
+	wait_until 100 dh_log_has NAK "$ADDR" || { dh_show_log; return 1; }
+}
+
+@test "a renewal the server refuses (DHCPNAK) takes the address off the NIC" {
+	local keeper
+	nak_server
+	keeper=$(dh_keeper "$CTR")
+	# The server may have given the address to someone else: it must not stay in use.
+	wait_until 30 dh_no_addr "$CTR_PID" || {
+		ctr_ns "$CTR" ip -4 addr show dev lan0 >&2
+		return 1
+	}
+	ctr_delete "$CTR"
+	wait_until 50 pid_gone "$keeper"
+}
+
+@test "after a refused renewal the keeper takes a new lease" {
+	skip "hook gap: after a DHCPNAK the keeper removes the address and stops renewing; it does \
+not start over with a DISCOVER (RFC 2131 4.4.5), so the container stays without IPv4"
+	nak_server
+	wait_until 100 dh_addr_in_range "$CTR_PID" 160 200 || { dh_show_log; return 1; }
+	assert_eq "default route" "lan0 $LAB_GW4" "$(dh_default4 "$CTR_PID")"
+}
+
+@test "a long hostname is sent whole in the client id" {
+	local host
+	host=dh-$(printf 'long%.0s' $(seq 14))
+	dh_dnsmasq 100 150
+	dhcp_ctr long "$host"
+	assert_eq "client id in the lease file" "$(dh_client_id "$host" lan0)" \
+		"$(dh_lease "$ADDR" | awk '{ print $5 }')"
+}
+
 # Both present client id "dockerfly:HOST:lan0": the server hands the second the first one's
 # address; its probe finds the first and it declines, and the server drops the lease that the
 # first still holds.
 @test "a second container with the same hostname does not take the first one's lease away" {
 	skip "hook bug: the client id depends only on hostname and ifname; the second container's \
-DHCPDECLINE removes the first one's lease, whose renewals are then refused (DHCPNAK), and the \
-keeper never starts over: the first container loses its address when the lease runs out"
+DHCPDECLINE removes the first one's lease, its next renewal is refused (DHCPNAK) and the \
+first container loses its address"
 	local first
 	dh_dnsmasq 100 150
 	dhcp_ctr same1 dh-same
@@ -269,8 +309,6 @@ keeper never starts over: the first container loses its address when the lease r
 }
 
 @test "the hook run again on a leased container keeps the record of its address" {
-	skip "hook bug: a second attach rewrites /run/dockerfly/nics/ID without the leased address \
-(the NIC's settings have none), so poststop and dockerfly ls no longer see it"
 	dh_dnsmasq 100 150
 	dhcp_ctr record dh-record
 	dh_hook prestart "$CTR_PID" "$CTR" "$BATS_TEST_TMPDIR/$CTR" "${DHCP_ANN[@]}"

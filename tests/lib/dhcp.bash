@@ -58,14 +58,15 @@ dh_teardown() {
 
 # dh_dnsmasq FIRST LAST [DNSMASQ_OPTION...]: dnsmasq serving DHCP on the peer's lan0 of lab LAB,
 # addresses LAB_NET4.FIRST to .LAST, 2 minute leases renewed after 5 s; running once this
-# returns. Its lease file is DH_LEASES, its log DH_LOG. Stopped in teardown (stop_bg).
+# returns. Its lease file is DH_LEASES, its log DH_LOG, its pid DH_DNSMASQ_PID. Stopped in
+# teardown (stop_bg).
 dh_dnsmasq() {
 	local first=$1 last=$2 dir
 	shift 2
 	dir=$(mktemp -d "$BATS_TEST_TMPDIR/dnsmasq.XXXXXX")
 	DH_LEASES="$dir/leases"
 	DH_LOG="$dir/log"
-	export DH_LEASES DH_LOG
+	export DH_LEASES DH_LOG DH_DNSMASQ_PID
 	command -v dnsmasq >/dev/null || flunk "dnsmasq not found: install dnsmasq-base" || return 1
 	# No ping check (it delays each offer by seconds), no DNS, no configuration but ours.
 	bg_start ip netns exec "$LAB_PEER_NS" dnsmasq --keep-in-foreground --conf-file=/dev/null \
@@ -73,6 +74,7 @@ dh_dnsmasq() {
 		--dhcp-range="$LAB_NET4.$first,$LAB_NET4.$last,255.255.255.0,2m" \
 		--dhcp-option=option:T1,5 --dhcp-leasefile="$DH_LEASES" --log-facility="$DH_LOG" \
 		--pid-file="$dir/pid" "$@"
+	DH_DNSMASQ_PID=$BG_PID
 	wait_until 50 grep -q "sockets bound exclusively to interface lan0" "$DH_LOG" 2>/dev/null || {
 		cat "$BATS_TEST_TMPDIR"/bg.* >&2
 		return 1
@@ -223,6 +225,17 @@ dh_hook() {
 dh_addr() {
 	nsenter -t "$1" -n ip -j -4 addr show dev "${2:-lan0}" 2>/dev/null |
 		jq -r '.[0].addr_info[0].local // empty'
+}
+
+dh_no_addr() {
+	[ -z "$(dh_addr "$1")" ]
+}
+
+# dh_addr_in_range PID FIRST LAST: lan0 in PID's namespace has an address LAB_NET4.FIRST..LAST.
+dh_addr_in_range() {
+	local a
+	a=$(dh_addr "$1")
+	[ -n "$a" ] && dh_in_range "$a" "$2" "$3"
 }
 
 # dh_addr_info PID FIELD: a field of lan0's IPv4 address (prefixlen, valid_life_time, ...).
