@@ -158,8 +158,7 @@ static int addr_put(struct nl *nl, int index, const struct df_prefix *p, uint32_
 	return 0;
 }
 
-int addr_add(struct nl *nl, int index, const struct df_prefix *p, uint32_t flags,
-	     struct df_err *e)
+int addr_add(struct nl *nl, int index, const struct df_prefix *p, uint32_t flags, struct df_err *e)
 {
 	return addr_put(nl, index, p, flags, 0, false, e);
 }

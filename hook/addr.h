@@ -14,7 +14,7 @@
 struct addr_entry {
 	int index;
 	struct df_prefix prefix;
-	uint32_t flags;		/* IFA_F_* */
+	uint32_t flags; /* IFA_F_* */
 };
 
 struct addr_table {
@@ -29,8 +29,7 @@ void addr_table_free(struct addr_table *t);
 const struct addr_entry *addr_find(const struct addr_table *t, const struct df_addr *a);
 
 /* Add @p to link @index. @flags are IFA_F_* (e.g. IFA_F_NODAD). */
-int addr_add(struct nl *nl, int index, const struct df_prefix *p, uint32_t flags,
-	     struct df_err *e);
+int addr_add(struct nl *nl, int index, const struct df_prefix *p, uint32_t flags, struct df_err *e);
 /*
  * Add or, with @replace, refresh @p with a lifetime of @valid_s seconds: the kernel removes
  * it when that runs out, so a DHCP lease nobody renews cannot outlive itself.

@@ -26,22 +26,22 @@
 
 /* What one run changed for one NIC, so that a failure can take exactly that back. */
 struct undo {
-	bool created;		/* the link is ours: deleting it takes its addresses and routes */
+	bool created; /* the link is ours: deleting it takes its addresses and routes */
 	int index;
 	const char *name;
 	struct df_prefix addrs[DF_MAX_ADDRS];
 	unsigned int n_addrs;
 	struct route_entry routes[DF_MAX_ROUTES + 2];
 	unsigned int n_routes;
-	struct route_entry replaced[2];	/* default routes ours replaced, to put back */
+	struct route_entry replaced[2]; /* default routes ours replaced, to put back */
 	unsigned int n_replaced;
-	bool shim;		/* host routes through the parent's shim */
-	struct lease lease;	/* a DHCP or pool address, when the NIC takes one */
-	struct df_addr dyn;	/* that address, */
-	uint32_t lifetime;	/* and its lifetime in seconds (0: permanent) */
-	struct df_nic eff;	/* the NIC as configured: its settings plus a dynamic address */
-	bool gw4_dynamic;	/* its source's router is the IPv4 default route */
-	bool down;		/* the link is not up yet */
+	bool shim;	    /* host routes through the parent's shim */
+	struct lease lease; /* a DHCP or pool address, when the NIC takes one */
+	struct df_addr dyn; /* that address, */
+	uint32_t lifetime;  /* and its lifetime in seconds (0: permanent) */
+	struct df_nic eff;  /* the NIC as configured: its settings plus a dynamic address */
+	bool gw4_dynamic;   /* its source's router is the IPv4 default route */
+	bool down;	    /* the link is not up yet */
 };
 
 struct run {
@@ -49,10 +49,10 @@ struct run {
 	pid_t pid;
 	const struct df_settings *s;
 	const struct df_conf *conf;
-	bool gw4_dynamic;	/* a NIC's DHCP or pool router became the IPv4 default route */
-	struct addr_table host_addrs;	/* the host's own addresses, read once when needed */
-	struct nl host;		/* opened in the host's namespace */
-	struct nl cont;		/* opened in the container's namespace */
+	bool gw4_dynamic; /* a NIC's DHCP or pool router became the IPv4 default route */
+	struct addr_table host_addrs; /* the host's own addresses, read once when needed */
+	struct nl host;		      /* opened in the host's namespace */
+	struct nl cont;		      /* opened in the container's namespace */
 	int nsfd;
 	struct undo undo[DF_MAX_NICS];
 };
@@ -149,8 +149,9 @@ static int make_link(struct run *run, const struct df_nic *nic, struct link_info
 	if (r != -ENODEV)
 		return r;
 
-	m = (struct macvlan_spec){nic->ifname, parent.index, nic->parent, nic->mode,
-				  nic->has_mac ? nic->mac : NULL, nic->mtu, run->nsfd};
+	m = (struct macvlan_spec){
+		nic->ifname, parent.index, nic->parent, nic->mode, nic->has_mac ? nic->mac : NULL,
+		nic->mtu,    run->nsfd};
 	r = link_add_macvlan(&run->host, &m, e);
 	if (r < 0)
 		return r;
@@ -182,10 +183,11 @@ static int check_host(struct run *run, const struct df_prefix *p, struct df_err 
 		return 0;
 	if (link_get_index(&run->host, got->index, &li, e) < 0)
 		return -e->code;
-	return df_fail(e, EADDRINUSE,
-		       "address %s is already used by this host on %s (%02x:%02x:%02x:%02x:%02x:%02x)",
-		       addr_str(&p->addr, text), li.name, li.mac[0], li.mac[1], li.mac[2],
-		       li.mac[3], li.mac[4], li.mac[5]);
+	return df_fail(
+		e, EADDRINUSE,
+		"address %s is already used by this host on %s (%02x:%02x:%02x:%02x:%02x:%02x)",
+		addr_str(&p->addr, text), li.name, li.mac[0], li.mac[1], li.mac[2], li.mac[3],
+		li.mac[4], li.mac[5]);
 }
 
 /* The addresses of @nic not yet on its link, split by family; one held elsewhere is refused. */
@@ -404,8 +406,7 @@ static int add_route(struct run *run, const struct route_table *have,
 	return 0;
 }
 
-static int add_routes(struct run *run, const struct df_nic *nic, struct undo *u,
-		      struct df_err *e)
+static int add_routes(struct run *run, const struct df_nic *nic, struct undo *u, struct df_err *e)
 {
 	struct route_table have;
 	int r = 0;
@@ -423,8 +424,8 @@ static int add_routes(struct run *run, const struct df_nic *nic, struct undo *u,
 	}
 	for (unsigned int i = 0; i < nic->n_routes && r == 0; i++) {
 		const struct df_route *rt = &nic->routes[i];
-		struct route_entry want = {.dst = rt->dst, .gw = rt->via, .has_gw = rt->has_via,
-					   .oif = u->index};
+		struct route_entry want = {
+			.dst = rt->dst, .gw = rt->via, .has_gw = rt->has_via, .oif = u->index};
 
 		r = add_route(run, &have, &want, u, e);
 	}
@@ -473,10 +474,9 @@ static void audit_nic(const struct df_nic *nic, const struct link_info *li)
 		  li->mac[2], li->mac[3], li->mac[4], li->mac[5], li->mtu, o ? addrs : "none");
 }
 
-static int attach_nic(struct run *run, const struct df_nic *nic, struct undo *u,
-		      struct df_err *e)
+static int attach_nic(struct run *run, const struct df_nic *nic, struct undo *u, struct df_err *e)
 {
-	struct link_info li;
+	struct link_info li = {0};
 	int r;
 
 	u->name = nic->ifname;
@@ -598,8 +598,8 @@ static int attach_nics(struct run *run, struct df_err *e)
 	return r;
 }
 
-int attach_all(const char *id, pid_t pid, const struct df_settings *s,
-	       const struct df_conf *conf, struct df_err *e)
+int attach_all(const char *id, pid_t pid, const struct df_settings *s, const struct df_conf *conf,
+	       struct df_err *e)
 {
 	struct run run = {.id = id, .pid = pid, .s = s, .conf = conf, .nsfd = -1};
 	int r;

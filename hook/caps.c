@@ -20,9 +20,9 @@ static int caps_keep(const unsigned int *keep, size_t n, struct df_err *e)
 
 	capng_clear(CAPNG_SELECT_BOTH);
 	for (size_t i = 0; i < n; i++) {
-		if (have[i] && capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-							       CAPNG_BOUNDING_SET,
-					    keep[i]) < 0)
+		if (have[i] &&
+		    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
+				 keep[i]) < 0)
 			return df_fail(e, EPERM, "limit capabilities");
 	}
 	/* Shrinking the bounding set needs CAP_SETPCAP, which is dropped in the same step. */
@@ -33,9 +33,9 @@ static int caps_keep(const unsigned int *keep, size_t n, struct df_err *e)
 
 int caps_limit(bool attach, struct df_err *e)
 {
-	static const unsigned int attach_caps[] = {CAP_NET_ADMIN, CAP_NET_RAW,
+	static const unsigned int attach_caps[] = {CAP_NET_ADMIN,	 CAP_NET_RAW,
 						   CAP_NET_BIND_SERVICE, CAP_SYS_ADMIN,
-						   CAP_SYS_PTRACE, CAP_KILL};
+						   CAP_SYS_PTRACE,	 CAP_KILL};
 	static const unsigned int release_caps[] = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_KILL};
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dhcp.h"
 
 /* The fixed BOOTP part of every message, then the magic cookie, then options. */
 #define BOOTP_FIXED 236
-#define OPTIONS_AT (BOOTP_FIXED + 4)
+#define OPTIONS_AT  (BOOTP_FIXED + 4)
 
 enum {
 	OPT_PAD = 0,
@@ -35,18 +36,18 @@ static size_t put_opt(uint8_t *buf, size_t at, uint8_t code, const void *data, s
 	return at + 2 + len;
 }
 
-size_t dhcp_build(uint8_t *buf, const struct dhcp_client *c, enum dhcp_type type,
-		  uint32_t ciaddr, uint32_t requested, uint32_t server_id)
+size_t dhcp_build(uint8_t *buf, const struct dhcp_client *c, enum dhcp_type type, uint32_t ciaddr,
+		  uint32_t requested, uint32_t server_id)
 {
-	static const uint8_t params[] = {OPT_MASK, OPT_ROUTER, OPT_LEASE, OPT_SERVER_ID, OPT_T1,
-					 OPT_T2};
+	static const uint8_t params[] = {OPT_MASK,	OPT_ROUTER, OPT_LEASE,
+					 OPT_SERVER_ID, OPT_T1,	    OPT_T2};
 	uint8_t t = (uint8_t)type;
 	uint32_t xid = htonl(c->xid);
 	size_t at = OPTIONS_AT;
 
 	memset(buf, 0, DHCP_MSG_MAX);
-	buf[0] = 1;			/* BOOTREQUEST */
-	buf[1] = 1;			/* Ethernet */
+	buf[0] = 1; /* BOOTREQUEST */
+	buf[1] = 1; /* Ethernet */
 	buf[2] = 6;
 	memcpy(buf + 4, &xid, 4);
 	/* Replies broadcast: before it has an address the client cannot take unicast. */
@@ -147,6 +148,25 @@ static int parse_options(const uint8_t *p, size_t len, struct dhcp_reply *r, str
 	return df_invalid(e, "DHCP: options have no end");
 }
 
+/* The offered address must be one a host may hold in its subnet; the router a unicast one. */
+static int check_addresses(const struct dhcp_reply *r, struct df_err *e)
+{
+	char text[DF_PREFIX_STRLEN];
+	struct df_prefix p;
+	struct df_addr a;
+	struct in_addr in = {r->yiaddr};
+
+	snprintf(text, sizeof(text), "%s/%d", inet_ntoa(in), r->mask ? dhcp_mask_len(r->mask) : 24);
+	if (parse_host_prefix(text, &p, e) < 0)
+		return df_err_prefix(e, "DHCP: offered");
+	if (!r->router)
+		return 0;
+	in.s_addr = r->router;
+	if (parse_gateway(inet_ntoa(in), &a, e) < 0)
+		return df_err_prefix(e, "DHCP: router");
+	return 0;
+}
+
 static int check_reply(const struct dhcp_reply *r, struct df_err *e)
 {
 	if (r->type != DHCP_OFFER && r->type != DHCP_ACK && r->type != DHCP_NAK)
@@ -155,13 +175,13 @@ static int check_reply(const struct dhcp_reply *r, struct df_err *e)
 		return 0;
 	if (!r->yiaddr || !r->server_id || !r->lease)
 		return df_invalid(e, "DHCP: reply without address, server or lease time");
-	if (r->mask && dhcp_mask_len(r->mask) < 0)
+	if (r->mask && dhcp_mask_len(r->mask) <= 0)
 		return df_invalid(e, "DHCP: netmask is not contiguous");
-	return 0;
+	return check_addresses(r, e);
 }
 
-int dhcp_parse(const uint8_t *buf, size_t len, const struct dhcp_client *c,
-	       struct dhcp_reply *r, struct df_err *e)
+int dhcp_parse(const uint8_t *buf, size_t len, const struct dhcp_client *c, struct dhcp_reply *r,
+	       struct df_err *e)
 {
 	int ret;
 

@@ -25,7 +25,7 @@ enum dhcp_type {
 };
 
 #define DHCP_CLIENT_ID_MAX 255
-#define DHCP_HOSTNAME_MAX 63
+#define DHCP_HOSTNAME_MAX  63
 /* Large enough for any message this client sends and any reply it reads. */
 #define DHCP_MSG_MAX 1500
 
@@ -44,9 +44,9 @@ struct dhcp_reply {
 	uint32_t yiaddr;
 	uint32_t server_id;
 	uint32_t mask;
-	uint32_t router;	/* 0: none offered */
+	uint32_t router; /* 0: none offered */
 	uint32_t lease;
-	uint32_t t1, t2;	/* 0: not given; the client derives them */
+	uint32_t t1, t2; /* 0: not given; the client derives them */
 };
 
 /*
@@ -55,16 +55,16 @@ struct dhcp_reply {
  * SELECTING state, DECLINE) or 0; @server_id the server's identifier or 0. Returns the
  * message length.
  */
-size_t dhcp_build(uint8_t *buf, const struct dhcp_client *c, enum dhcp_type type,
-		  uint32_t ciaddr, uint32_t requested, uint32_t server_id);
+size_t dhcp_build(uint8_t *buf, const struct dhcp_client *c, enum dhcp_type type, uint32_t ciaddr,
+		  uint32_t requested, uint32_t server_id);
 
 /*
  * Read a server's reply of @len bytes meant for @c (transaction id and hardware address
  * must match). Returns 0 and fills @r, or -EINVAL with a message for anything malformed or
  * not ours. An OFFER or ACK must carry an address, a server identifier and a lease time.
  */
-int dhcp_parse(const uint8_t *buf, size_t len, const struct dhcp_client *c,
-	       struct dhcp_reply *r, struct df_err *e);
+int dhcp_parse(const uint8_t *buf, size_t len, const struct dhcp_client *c, struct dhcp_reply *r,
+	       struct df_err *e);
 
 /* The prefix length of netmask @mask (network order), or -1 when it is not contiguous. */
 int dhcp_mask_len(uint32_t mask);

@@ -59,8 +59,8 @@ static int send_msg(int fd, const struct dhcp_client *c, enum dhcp_type type, ui
  * Wait until @deadline for a reply of a @want type (or a NAK) from @server (0: any). Returns
  * 1 with @r filled, 0 at the deadline, or an error. Replies for others are passed over.
  */
-static int wait_reply(int fd, const struct dhcp_client *c, enum dhcp_type want,
-		      uint32_t server, long deadline, struct dhcp_reply *r, struct df_err *e)
+static int wait_reply(int fd, const struct dhcp_client *c, enum dhcp_type want, uint32_t server,
+		      long deadline, struct dhcp_reply *r, struct df_err *e)
 {
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	uint8_t buf[DHCP_MSG_MAX];
@@ -140,7 +140,7 @@ int dhcpc_acquire(int fd, const struct dhcp_client *c, unsigned int timeout_ms,
 		  struct dhcp_lease *l, struct df_err *e)
 {
 	long deadline = now_ms() + timeout_ms;
-	struct dhcp_reply offer, ack;
+	struct dhcp_reply offer = {0}, ack = {0};
 	int r;
 
 	r = exchange(fd, c, DHCP_DISCOVER, 0, 0, 0, INADDR_BROADCAST, DHCP_OFFER, deadline, &offer,
@@ -169,7 +169,7 @@ int dhcpc_renew(int fd, const struct dhcp_client *c, bool rebind, unsigned int t
 {
 	long deadline = now_ms() + timeout_ms;
 	uint32_t ciaddr, to;
-	struct dhcp_reply ack;
+	struct dhcp_reply ack = {0};
 	int r;
 
 	memcpy(&ciaddr, l->addr.addr.bytes, 4);
@@ -188,8 +188,7 @@ int dhcpc_renew(int fd, const struct dhcp_client *c, bool rebind, unsigned int t
 	return 0;
 }
 
-int dhcpc_release(int fd, const struct dhcp_client *c, const struct dhcp_lease *l,
-		  struct df_err *e)
+int dhcpc_release(int fd, const struct dhcp_client *c, const struct dhcp_lease *l, struct df_err *e)
 {
 	uint32_t ciaddr;
 
@@ -197,8 +196,7 @@ int dhcpc_release(int fd, const struct dhcp_client *c, const struct dhcp_lease *
 	return send_msg(fd, c, DHCP_RELEASE, ciaddr, 0, l->server, l->server, e);
 }
 
-int dhcpc_decline(int fd, const struct dhcp_client *c, const struct dhcp_lease *l,
-		  struct df_err *e)
+int dhcpc_decline(int fd, const struct dhcp_client *c, const struct dhcp_lease *l, struct df_err *e)
 {
 	uint32_t addr;
 

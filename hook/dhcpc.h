@@ -19,7 +19,7 @@ struct dhcp_lease {
 	struct df_addr router;
 	bool has_router;
 	uint32_t server;	/* network order */
-	uint32_t lease, t1, t2;	/* seconds */
+	uint32_t lease, t1, t2; /* seconds */
 };
 
 /* Open the client socket on @ifname. Returns the fd. */

@@ -15,7 +15,7 @@
 #define DF_ERR_MAX 512
 
 struct df_err {
-	int code;		/* positive errno of the first failure */
+	int code; /* positive errno of the first failure */
 	char msg[DF_ERR_MAX];
 };
 

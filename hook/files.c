@@ -11,8 +11,7 @@
 #include "util.h"
 
 /* mkdir -p for the two levels this program uses: BASE and BASE/SUB. */
-static int make_dirs(const char *base, const char *sub, char *buf, size_t size,
-		     struct df_err *e)
+static int make_dirs(const char *base, const char *sub, char *buf, size_t size, struct df_err *e)
 {
 	char parent[512];
 
@@ -34,8 +33,8 @@ static int make_dirs(const char *base, const char *sub, char *buf, size_t size,
 	return 0;
 }
 
-static int make_path(const char *env, const char *dflt, char *buf, size_t size,
-		     const char *sub, const char *name, const char *suffix, struct df_err *e)
+static int make_path(const char *env, const char *dflt, char *buf, size_t size, const char *sub,
+		     const char *name, const char *suffix, struct df_err *e)
 {
 	const char *base = getenv(env);
 	char dir[512];

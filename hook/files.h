@@ -16,7 +16,7 @@
  * is replaced atomically, and no path is followed through a symlink at its last step.
  */
 
-#define DF_RUN_DIR "/run/dockerfly"
+#define DF_RUN_DIR   "/run/dockerfly"
 #define DF_STATE_DIR "/var/lib/dockerfly"
 
 /* "RUNDIR/@sub/@name@suffix", making RUNDIR/@sub if needed. @name must be a safe_name(). */

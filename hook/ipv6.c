@@ -46,13 +46,14 @@ int ipv6_prepare(const char *ifname, enum df_dad mode, struct ipv6_tuning *t, st
 	if (mode == DF_DAD_OFF) {
 		r = sysctl_write("ipv6", "conf", ifname, "dad_transmits", "0", e);
 		if (r == 0)
-			r = sysctl_write("ipv6", "conf", ifname, "router_solicitation_delay", "0", e);
+			r = sysctl_write("ipv6", "conf", ifname, "router_solicitation_delay", "0",
+					 e);
 		return r;
 	}
 	t->changed = true;
 	/* DAD starts after a random delay of up to router_solicitation_delay: make it none. */
-	r = swap("conf", ifname, "router_solicitation_delay", "0", t->rs_delay,
-		 sizeof(t->rs_delay), e);
+	r = swap("conf", ifname, "router_solicitation_delay", "0", t->rs_delay, sizeof(t->rs_delay),
+		 e);
 	if (r == 0)
 		r = swap("neigh", ifname, "retrans_time_ms", QUICK_RETRANS_MS, t->retrans,
 			 sizeof(t->retrans), e);

@@ -15,8 +15,8 @@
 
 struct ipv6_tuning {
 	char ifname[IFNAMSIZ];
-	char retrans[16];	/* neigh retrans_time_ms before the quick mode changed it */
-	char rs_delay[16];	/* router_solicitation_delay, likewise */
+	char retrans[16];  /* neigh retrans_time_ms before the quick mode changed it */
+	char rs_delay[16]; /* router_solicitation_delay, likewise */
 	bool changed;
 };
 

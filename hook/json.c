@@ -92,8 +92,7 @@ bool json_clean_string(struct json_object *v)
 	       strlen(json_object_get_string(v)) == (size_t)json_object_get_string_len(v);
 }
 
-int json_get_string(struct json_object *obj, const char *key, const char **out,
-		    struct df_err *e)
+int json_get_string(struct json_object *obj, const char *key, const char **out, struct df_err *e)
 {
 	struct json_object *v;
 

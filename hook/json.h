@@ -30,7 +30,6 @@ int read_all(int fd, size_t max, const char *what, char **buf, size_t *len, stru
 bool json_clean_string(struct json_object *v);
 
 /* The string member @key of @obj, or NULL when absent; -EINVAL when present but not a string. */
-int json_get_string(struct json_object *obj, const char *key, const char **out,
-		    struct df_err *e);
+int json_get_string(struct json_object *obj, const char *key, const char **out, struct df_err *e);
 
 #endif

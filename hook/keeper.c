@@ -26,8 +26,8 @@
 struct kept {
 	struct keeper_nic n;
 	int fd;
-	long bound;		/* when the last ACK came, ms */
-	long retry;		/* earliest next attempt after a failed one, ms */
+	long bound; /* when the last ACK came, ms */
+	long retry; /* earliest next attempt after a failed one, ms */
 	bool live;
 };
 

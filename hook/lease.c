@@ -13,8 +13,7 @@
  * The client identifier (RFC 2132 type 0: an opaque name): the same for a machine made again
  * under the same hostname on the same interface, so the server hands it the same address.
  */
-static void client_init(struct dhcp_client *c, const struct df_nic *nic,
-			const struct lease_who *w)
+static void client_init(struct dhcp_client *c, const struct df_nic *nic, const struct lease_who *w)
 {
 	const char *host = w->hostname && *w->hostname ? w->hostname : w->id;
 	int n;
@@ -47,8 +46,7 @@ static int acquire_dhcp(struct lease *l, const struct df_nic *nic, const struct 
 	*addr = l->dhcp.addr;
 	*gw = l->dhcp.router;
 	*has_gw = l->dhcp.has_router;
-	log_debug("%s: DHCP lease %s for %u s", nic->ifname, prefix_str(addr, text),
-		  l->dhcp.lease);
+	log_debug("%s: DHCP lease %s for %u s", nic->ifname, prefix_str(addr, text), l->dhcp.lease);
 	return (int)(l->dhcp.lease > 0x7fffffff ? 0x7fffffff : l->dhcp.lease);
 }
 

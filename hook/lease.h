@@ -19,7 +19,7 @@
 struct lease {
 	enum df_addr_mode mode;
 	bool held;
-	int fd;				/* DHCP client socket, -1 when none */
+	int fd; /* DHCP client socket, -1 when none */
 	struct dhcp_client client;
 	struct dhcp_lease dhcp;
 	struct pool_lease pool;

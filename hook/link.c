@@ -25,7 +25,8 @@ static int linkinfo_attr(const struct nlattr *attr, void *data)
 	case IFLA_INFO_KIND:
 		if (mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
 			snprintf(li->kind, sizeof(li->kind), "%.*s",
-				 (int)strnlen(mnl_attr_get_str(attr), mnl_attr_get_payload_len(attr)),
+				 (int)strnlen(mnl_attr_get_str(attr),
+					      mnl_attr_get_payload_len(attr)),
 				 mnl_attr_get_str(attr));
 		break;
 	case IFLA_INFO_DATA:

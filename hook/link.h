@@ -13,23 +13,23 @@
 struct link_info {
 	int index;
 	char name[IFNAMSIZ];
-	char kind[16];		/* IFLA_INFO_KIND, "" for a device without one */
-	int parent;		/* IFLA_LINK: the lower device's index (in its own namespace) */
+	char kind[16]; /* IFLA_INFO_KIND, "" for a device without one */
+	int parent;    /* IFLA_LINK: the lower device's index (in its own namespace) */
 	unsigned int mtu;
 	unsigned char mac[6];
 	bool has_mac;
-	unsigned int flags;	/* IFF_* */
+	unsigned int flags; /* IFF_* */
 	uint32_t macvlan_mode;
 };
 
 struct macvlan_spec {
 	const char *name;
-	int parent;		/* index of the lower device, in the socket's namespace */
+	int parent; /* index of the lower device, in the socket's namespace */
 	const char *parent_name;
-	uint32_t mode;		/* MACVLAN_MODE_* */
-	const unsigned char *mac;	/* NULL: the kernel picks one */
-	unsigned int mtu;	/* 0: the parent's */
-	int netns_fd;		/* the namespace to create it in; -1: the socket's own */
+	uint32_t mode;		  /* MACVLAN_MODE_* */
+	const unsigned char *mac; /* NULL: the kernel picks one */
+	unsigned int mtu;	  /* 0: the parent's */
+	int netns_fd;		  /* the namespace to create it in; -1: the socket's own */
 };
 
 /* Look up link @name. Returns -ENODEV, with a message, when there is none. */

@@ -25,8 +25,10 @@ int netns_open(pid_t pid, struct df_err *e)
 	if (stat("/proc/self/ns/net", &own) < 0)
 		return df_fail(e, errno, "stat /proc/self/ns/net");
 	if (own.st_dev == target.st_dev && own.st_ino == target.st_ino)
-		return df_invalid(e, "pid %d shares the host's network namespace; "
-				     "give the container its own (not --network host)", (int)pid);
+		return df_invalid(e,
+				  "pid %d shares the host's network namespace; "
+				  "give the container its own (not --network host)",
+				  (int)pid);
 	return df_take_fd(&fd);
 }
 

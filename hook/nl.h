@@ -15,7 +15,7 @@ struct nl {
 	struct mnl_socket *sock;
 	unsigned int portid;
 	unsigned int seq;
-	char extack[256];	/* the kernel's reason for the last refusal, or "" */
+	char extack[256]; /* the kernel's reason for the last refusal, or "" */
 };
 
 /* A request buffer; rtnetlink requests of this program stay far below a page. */

@@ -283,13 +283,14 @@ int parse_ifname(const char *s, char out[IFNAMSIZ], struct df_err *e)
 	size_t n = strlen(s);
 
 	if (n == 0 || n >= IFNAMSIZ)
-		return df_invalid(e, "bad interface name '%s' (1 to %d characters)", s, IFNAMSIZ - 1);
+		return df_invalid(e, "bad interface name '%s' (1 to %d characters)", s,
+				  IFNAMSIZ - 1);
 	if (!strcmp(s, ".") || !strcmp(s, ".."))
 		return df_invalid(e, "bad interface name '%s'", s);
 	for (const char *p = s; *p; p++) {
 		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
-			return df_invalid(e, "bad interface name '%s' (letters, digits, '_', '.', '-')",
-					  s);
+			return df_invalid(
+				e, "bad interface name '%s' (letters, digits, '_', '.', '-')", s);
 	}
 	memcpy(out, s, n + 1);
 	return 0;
@@ -399,8 +400,8 @@ int parse_bool(const char *s, bool *out, struct df_err *e)
 	return df_invalid(e, "bad switch '%s' (on or off)", s);
 }
 
-int parse_list(const char *s, int (*fn)(const char *item, void *data, struct df_err *e),
-	       void *data, struct df_err *e)
+int parse_list(const char *s, int (*fn)(const char *item, void *data, struct df_err *e), void *data,
+	       struct df_err *e)
 {
 	char buf[DF_VALUE_MAX];
 	size_t n = strlen(s);

@@ -15,11 +15,11 @@
  * value (no trailing garbage, no silent truncation).
  */
 
-#define DF_ADDR_STRLEN INET6_ADDRSTRLEN
+#define DF_ADDR_STRLEN	 INET6_ADDRSTRLEN
 #define DF_PREFIX_STRLEN (INET6_ADDRSTRLEN + 4)
 
 struct df_addr {
-	int family;		/* AF_INET or AF_INET6 */
+	int family; /* AF_INET or AF_INET6 */
 	unsigned char bytes[16];
 };
 
@@ -29,7 +29,7 @@ struct df_prefix {
 };
 
 struct df_route {
-	struct df_prefix dst;	/* a network: host bits are zero */
+	struct df_prefix dst; /* a network: host bits are zero */
 	struct df_addr via;
 	bool has_via;
 };
@@ -61,9 +61,9 @@ int parse_macvlan_mode(const char *s, uint32_t *mode, struct df_err *e);
 const char *macvlan_mode_name(uint32_t mode);
 /* Address conflict detection before an address is used. */
 enum df_dad {
-	DF_DAD_QUICK,		/* a few fast probes: well under 100 ms for a free address */
+	DF_DAD_QUICK, /* a few fast probes: well under 100 ms for a free address */
 	DF_DAD_OFF,
-	DF_DAD_STRICT,		/* RFC 5227 timings for IPv4, the kernel's own for IPv6 */
+	DF_DAD_STRICT, /* RFC 5227 timings for IPv4, the kernel's own for IPv6 */
 };
 
 /* off, quick or strict. */
@@ -87,7 +87,7 @@ int parse_bool(const char *s, bool *out, struct df_err *e);
  * Split @s at commas and call @fn on each item with blanks trimmed. An empty item ("a,,b",
  * trailing comma, empty string) is an error. Returns the number of items or the first error.
  */
-int parse_list(const char *s, int (*fn)(const char *item, void *data, struct df_err *e),
-	       void *data, struct df_err *e);
+int parse_list(const char *s, int (*fn)(const char *item, void *data, struct df_err *e), void *data,
+	       struct df_err *e);
 
 #endif

@@ -198,8 +198,8 @@ static int check_source(const struct df_policy *p, const struct df_nic *nic, str
 	return refuse(p, p->pools_line, "pools", why, e);
 }
 
-static int check_nic(const struct df_policy *p, const struct df_nic *nic,
-		     bool host_route_default, struct df_err *e)
+static int check_nic(const struct df_policy *p, const struct df_nic *nic, bool host_route_default,
+		     struct df_err *e)
 {
 	const struct policy_parent *pp = find_parent(p, nic->parent);
 	char why[160];
@@ -213,7 +213,8 @@ static int check_nic(const struct df_policy *p, const struct df_nic *nic,
 	if (!p->present)
 		return 0;
 	if (!pp) {
-		snprintf(why, sizeof(why), "%s: parent %s is not allowed", nic->ifname, nic->parent);
+		snprintf(why, sizeof(why), "%s: parent %s is not allowed", nic->ifname,
+			 nic->parent);
 		return refuse(p, 0, "only parents with a parent.NAME rule", why, e);
 	}
 	r = check_addresses(p, pp, nic, e);
@@ -222,8 +223,8 @@ static int check_nic(const struct df_policy *p, const struct df_nic *nic,
 	return r;
 }
 
-int policy_check(const struct df_policy *p, const struct df_settings *s,
-		 bool host_route_default, struct df_err *e)
+int policy_check(const struct df_policy *p, const struct df_settings *s, bool host_route_default,
+		 struct df_err *e)
 {
 	unsigned int nics = 0;
 	char why[96];

@@ -24,10 +24,10 @@
  * route changes the host's own routing. A refusal names the file, line and rule.
  */
 
-#define DF_POLICY_PATH "/etc/dockerfly/policy"
+#define DF_POLICY_PATH	      "/etc/dockerfly/policy"
 #define DF_POLICY_MAX_PARENTS 32
-#define DF_POLICY_MAX_NETS 16
-#define DF_POLICY_MAX_POOLS 16
+#define DF_POLICY_MAX_NETS    16
+#define DF_POLICY_MAX_POOLS   16
 
 struct policy_parent {
 	char name[IFNAMSIZ];
@@ -44,7 +44,7 @@ struct policy_switch {
 };
 
 struct df_policy {
-	bool present;		/* the file exists */
+	bool present; /* the file exists */
 	char path[256];
 	struct policy_parent parents[DF_POLICY_MAX_PARENTS];
 	unsigned int n_parents;
@@ -65,7 +65,7 @@ int policy_parse(const char *text, const char *what, struct df_policy *p, struct
  * May settings @s be applied? @host_route_default says whether the host's configuration
  * turns host routes on for everyone. A refusal is -EPERM naming the rule.
  */
-int policy_check(const struct df_policy *p, const struct df_settings *s,
-		 bool host_route_default, struct df_err *e);
+int policy_check(const struct df_policy *p, const struct df_settings *s, bool host_route_default,
+		 struct df_err *e);
 
 #endif

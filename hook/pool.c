@@ -17,13 +17,13 @@
 #include "util.h"
 
 #define POOL_MAX_RESERVED 64
-#define POOL_MAX_LEASES 4096
+#define POOL_MAX_LEASES	  4096
 /* How long an address found in use on the LAN stays out of the pool. */
 #define TAKEN_SECONDS 600
 
 struct pool_def {
 	struct df_prefix subnet;
-	uint32_t first, last;	/* host order */
+	uint32_t first, last; /* host order */
 	struct df_addr gateway;
 	bool has_gateway;
 	uint32_t reserved[POOL_MAX_RESERVED];
@@ -32,10 +32,10 @@ struct pool_def {
 };
 
 struct lease {
-	uint32_t addr;		/* host order */
-	char id[129];		/* "-": held by someone on the LAN */
+	uint32_t addr; /* host order */
+	char id[129];  /* "-": held by someone on the LAN */
 	long pid;
-	unsigned long long start;	/* the pid's start time, or for "-" when it expires */
+	unsigned long long start; /* the pid's start time, or for "-" when it expires */
 };
 
 struct leases {
@@ -153,8 +153,8 @@ static int def_load(const char *name, struct pool_def *d, struct df_err *e)
 		return df_invalid(e, "pool %s: range is outside the subnet", name);
 	/* /31 and /32 have no network and broadcast address; the pool requires /30 or larger. */
 	if (d->first == net || d->last == (net | ~mask))
-		return df_invalid(e, "pool %s: range holds the subnet's network or broadcast address",
-				  name);
+		return df_invalid(
+			e, "pool %s: range holds the subnet's network or broadcast address", name);
 	return 0;
 }
 
@@ -190,6 +190,29 @@ static bool held(const struct lease *l)
 	return l->pid > 0 && start_time(l->pid) == l->start;
 }
 
+/* Split "ADDR ID PID START" into @addr and @l; numbers in decimal, nothing after them. */
+static bool lease_line(char *line, char addr[16], struct lease *l)
+{
+	char *f[4], *save = NULL, *end;
+	int n = 0;
+
+	for (char *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (n == 4)
+			return false;
+		f[n++] = t;
+	}
+	if (n != 4 || strlen(f[0]) > 15 || strlen(f[1]) >= sizeof(l->id))
+		return false;
+	strcpy(addr, f[0]);
+	strcpy(l->id, f[1]);
+	errno = 0;
+	l->pid = strtol(f[2], &end, 10);
+	if (*end || errno || l->pid < 0)
+		return false;
+	l->start = strtoull(f[3], &end, 10);
+	return !*end && !errno && f[3][0] != '-';
+}
+
 static int leases_read(const char *path, struct leases *ls, struct df_err *e)
 {
 	_cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -214,8 +237,8 @@ static int leases_read(const char *path, struct leases *ls, struct df_err *e)
 			*next++ = '\0';
 		if (ls->n == POOL_MAX_LEASES)
 			return df_invalid(e, "%s: too many leases", path);
-		if (sscanf(line, "%15s %128s %ld %llu", addr, l->id, &l->pid, &l->start) != 4 ||
-		    parse_gateway(addr, &a, e) < 0 || a.family != AF_INET)
+		if (!lease_line(line, addr, l) || parse_gateway(addr, &a, e) < 0 ||
+		    a.family != AF_INET)
 			return df_invalid(e, "%s: bad line '%s'", path, line);
 		l->addr = v4(&a);
 		ls->n++;
@@ -278,8 +301,8 @@ static void sweep_temps(const char *path)
  * Lock pool @name and read its leases, dropping those no longer held (@dropped tells whether
  * any was). Returns the lock fd.
  */
-static int pool_open(const char *name, char *path, size_t size, struct leases *ls,
-		     bool *dropped, struct df_err *e)
+static int pool_open(const char *name, char *path, size_t size, struct leases *ls, bool *dropped,
+		     struct df_err *e)
 {
 	char lock[600];
 	static struct leases all;

@@ -151,7 +151,7 @@ static int arp_read(struct arp_port *p, const struct df_addr *addrs, unsigned in
 		    struct df_err *e)
 {
 	struct ether_arp a;
-	struct sockaddr_ll from;
+	struct sockaddr_ll from = {0};
 	socklen_t fromlen = sizeof(from);
 	char text[DF_ADDR_STRLEN];
 	ssize_t len;
@@ -213,8 +213,7 @@ int arp_probe(struct arp_port *p, const struct df_addr *addrs, unsigned int n, e
 	return 0;
 }
 
-int arp_announce(struct arp_port *p, const struct df_addr *addrs, unsigned int n,
-		 struct df_err *e)
+int arp_announce(struct arp_port *p, const struct df_addr *addrs, unsigned int n, struct df_err *e)
 {
 	char text[DF_ADDR_STRLEN];
 

@@ -30,7 +30,6 @@ int arp_probe(struct arp_port *p, const struct df_addr *addrs, unsigned int n, e
 	      struct df_err *e);
 
 /* Announce the @n addresses with gratuitous ARP, so neighbours learn the new MAC at once. */
-int arp_announce(struct arp_port *p, const struct df_addr *addrs, unsigned int n,
-		 struct df_err *e);
+int arp_announce(struct arp_port *p, const struct df_addr *addrs, unsigned int n, struct df_err *e);
 
 #endif

@@ -12,10 +12,10 @@
 /* Unicast routes of the main table over rtnetlink, in the namespace of the socket given. */
 
 struct route_entry {
-	struct df_prefix dst;	/* length 0: the default route */
+	struct df_prefix dst; /* length 0: the default route */
 	struct df_addr gw;
 	bool has_gw;
-	struct df_addr src;	/* preferred source address */
+	struct df_addr src; /* preferred source address */
 	bool has_src;
 	int oif;
 	uint32_t priority;

@@ -11,8 +11,8 @@
 #include "util.h"
 
 #define ANNOTATION_PREFIX "dockerfly."
-#define ENV_PREFIX "DOCKERFLY_"
-#define KEY_MAX 32
+#define ENV_PREFIX	  "DOCKERFLY_"
+#define KEY_MAX		  32
 
 typedef int (*setter_fn)(struct df_settings *s, struct df_nic *nic, const char *value,
 			 struct df_err *e);
@@ -62,21 +62,17 @@ static int add_addr(const char *item, void *data, struct df_err *e)
 	struct df_prefix p;
 	int r;
 
-	if (!strcmp(item, "dhcp") || !strncmp(item, "pool:", 5))
+	if (!strcmp(item, "dhcp") || !strncmp(item, "pool:", 5)) {
 		r = add_dynamic(nic, item, e);
-	else
-		r = parse_host_prefix(item, &p, e);
-	if (r < 0)
+		if (r == 0 && has_static4(nic))
+			r = df_invalid(e, "a static IPv4 address beside dhcp or pool:NAME");
 		return r;
-	if (nic->addr_mode != DF_ADDR_STATIC && has_static4(nic))
-		return df_invalid(e, "a static IPv4 address beside dhcp or pool:NAME");
-	if (!strcmp(item, "dhcp") || !strncmp(item, "pool:", 5))
-		return 0;
-	if (p.addr.family == AF_INET && nic->addr_mode != DF_ADDR_STATIC)
-		return df_invalid(e, "a static IPv4 address beside dhcp or pool:NAME");
+	}
 	r = parse_host_prefix(item, &p, e);
 	if (r < 0)
 		return r;
+	if (p.addr.family == AF_INET && nic->addr_mode != DF_ADDR_STATIC)
+		return df_invalid(e, "a static IPv4 address beside dhcp or pool:NAME");
 	for (unsigned int i = 0; i < nic->n_addrs; i++) {
 		if (addr_equal(&nic->addrs[i].addr, &p.addr))
 			return df_invalid(e, "address '%s' given twice", item);
@@ -162,8 +158,8 @@ static int set_dhcp_timeout(struct df_settings *s, struct df_nic *nic, const cha
 
 	(void)s;
 	errno = 0;
-	ms = strtoul(v, &end, 10);
-	if (!*v || *end || errno || ms < 100 || ms > 600000 || v[0] == '-' || v[0] == '+')
+	ms = isdigit((unsigned char)v[0]) ? strtoul(v, &end, 10) : 0;
+	if (!ms || *end || errno || ms < 100 || ms > 600000)
 		return df_invalid(e, "bad DHCP timeout '%s' (100..600000 ms)", v);
 	nic->dhcp_timeout_ms = (unsigned int)ms;
 	return 0;
@@ -204,7 +200,7 @@ static int set_debug(struct df_settings *s, struct df_nic *nic, const char *v, s
 static const struct {
 	const char *name;
 	setter_fn set;
-	bool per_nic;		/* false: only on the first NIC, and it does not make a NIC */
+	bool per_nic; /* false: only on the first NIC, and it does not make a NIC */
 } keys[] = {
 	{"parent", set_parent, true},
 	{"ip", set_ip, true},
@@ -300,8 +296,7 @@ static int nic_number(const char *s, const char *nic, char sep, int *n, struct d
 	return (int)(p + 1 - s);
 }
 
-static int apply(struct df_settings *s, int n, const char *key, const char *value,
-		 struct df_err *e)
+static int apply(struct df_settings *s, int n, const char *key, const char *value, struct df_err *e)
 {
 	struct df_nic *nic = &s->nic[n];
 
@@ -412,8 +407,8 @@ static int check_nic(const struct df_settings *s, int n, struct df_err *e)
 		const struct df_addr *gw = &nic->gateways[i];
 
 		if (!has_family(nic, gw->family) && !link_local6(gw))
-			return df_invalid(e, "%s: gateway %s has no address of its family", nic->ifname,
-					  addr_str(gw, a));
+			return df_invalid(e, "%s: gateway %s has no address of its family",
+					  nic->ifname, addr_str(gw, a));
 	}
 	for (unsigned int i = 0; i < nic->n_routes; i++) {
 		const struct df_route *rt = &nic->routes[i];
@@ -424,8 +419,8 @@ static int check_nic(const struct df_settings *s, int n, struct df_err *e)
 	}
 	/* Only bridge mode lets a macvlan talk to its sibling, the host's shim. */
 	if (nic->host_route && nic->mode != MACVLAN_MODE_BRIDGE)
-		return df_invalid(e, "%s: host-route needs macvlan mode bridge, not %s", nic->ifname,
-				  macvlan_mode_name(nic->mode));
+		return df_invalid(e, "%s: host-route needs macvlan mode bridge, not %s",
+				  nic->ifname, macvlan_mode_name(nic->mode));
 	if (nic->mtu && nic->mtu < 1280 && has_family(nic, AF_INET6))
 		return df_invalid(e, "%s: MTU %u is below IPv6's minimum of 1280", nic->ifname,
 				  nic->mtu);
@@ -452,7 +447,8 @@ static int check_pair(const struct df_nic *a, const struct df_nic *b, struct df_
 			if (a->gateways[i].family == b->gateways[j].family)
 				return df_invalid(e, "both %s and %s have a default %s gateway",
 						  a->ifname, b->ifname,
-						  a->gateways[i].family == AF_INET ? "IPv4" : "IPv6");
+						  a->gateways[i].family == AF_INET ? "IPv4"
+										   : "IPv6");
 		}
 	}
 	return 0;
@@ -470,8 +466,10 @@ int settings_finish(struct df_settings *s, struct df_err *e)
 		if (!nic->ifname[0])
 			snprintf(nic->ifname, sizeof(nic->ifname), "lan%d", n);
 		if (nic->mac_stable && !s->hostname[0])
-			return df_invalid(e, "%s: mac=stable needs the container's hostname, and "
-					     "config.json has none", nic->ifname);
+			return df_invalid(e,
+					  "%s: mac=stable needs the container's hostname, and "
+					  "config.json has none",
+					  nic->ifname);
 		if (nic->mac_stable)
 			mac_stable(s->hostname, nic->ifname, nic->mac);
 		r = check_nic(s, n, e);

@@ -16,37 +16,37 @@
  * as it is set; settings_finish() then checks what only the whole can tell.
  */
 
-#define DF_MAX_NICS 16
-#define DF_MAX_ADDRS 8
+#define DF_MAX_NICS   16
+#define DF_MAX_ADDRS  8
 #define DF_MAX_ROUTES 16
 
 /* Where a NIC's IPv4 address comes from. */
 enum df_addr_mode {
-	DF_ADDR_STATIC,		/* the addresses given, or none */
-	DF_ADDR_DHCP,		/* a lease from the LAN's DHCP server ("dhcp") */
-	DF_ADDR_POOL,		/* the host's pool ("pool:NAME") */
+	DF_ADDR_STATIC, /* the addresses given, or none */
+	DF_ADDR_DHCP,	/* a lease from the LAN's DHCP server ("dhcp") */
+	DF_ADDR_POOL,	/* the host's pool ("pool:NAME") */
 };
 
 #define DF_POOL_NAME_MAX 64
 
 struct df_nic {
 	bool used;
-	unsigned int keys;	/* bit per key, to refuse a key given twice */
+	unsigned int keys; /* bit per key, to refuse a key given twice */
 	char parent[IFNAMSIZ];
 	char ifname[IFNAMSIZ];
 	struct df_prefix addrs[DF_MAX_ADDRS];
 	unsigned int n_addrs;
-	struct df_addr gateways[2];	/* at most one per family */
+	struct df_addr gateways[2]; /* at most one per family */
 	unsigned int n_gateways;
 	struct df_route routes[DF_MAX_ROUTES];
 	unsigned int n_routes;
 	unsigned char mac[6];
 	bool has_mac;
-	bool mac_stable;	/* derive the MAC from hostname and ifname (settings_finish) */
-	unsigned int mtu;	/* 0: the kernel's choice (the parent's) */
-	uint32_t mode;		/* MACVLAN_MODE_* */
+	bool mac_stable;  /* derive the MAC from hostname and ifname (settings_finish) */
+	unsigned int mtu; /* 0: the kernel's choice (the parent's) */
+	uint32_t mode;	  /* MACVLAN_MODE_* */
 	enum df_dad dad;
-	bool host_route;	/* reach the container from the host through a shim */
+	bool host_route; /* reach the container from the host through a shim */
 	enum df_addr_mode addr_mode;
 	char pool[DF_POOL_NAME_MAX + 1];
 	unsigned int dhcp_timeout_ms;
@@ -56,9 +56,9 @@ struct df_nic {
 
 enum df_source {
 	DF_SOURCE_NONE,
-	DF_SOURCE_STATE,	/* annotations in the runtime's state */
-	DF_SOURCE_CONFIG,	/* annotations in the bundle's config.json */
-	DF_SOURCE_ENV,		/* process.env in the bundle's config.json */
+	DF_SOURCE_STATE,  /* annotations in the runtime's state */
+	DF_SOURCE_CONFIG, /* annotations in the bundle's config.json */
+	DF_SOURCE_ENV,	  /* process.env in the bundle's config.json */
 };
 
 /* Host-wide defaults, from the host's configuration file; a container's own keys win. */
@@ -71,7 +71,7 @@ struct df_settings {
 	struct df_nic nic[DF_MAX_NICS];
 	enum df_source source;
 	bool debug;
-	char hostname[256];	/* config.json "hostname", for mac=stable */
+	char hostname[256]; /* config.json "hostname", for mac=stable */
 };
 
 /* Start from nothing but @defaults (NULL: dad quick, host-route off). */

@@ -84,8 +84,8 @@ static int ensure_shim(struct nl *host, const struct link_info *parent, struct d
 	shim_name(parent->index, name);
 	r = link_get(host, name, &li, e);
 	if (r == -ENODEV) {
-		struct macvlan_spec m = {name, parent->index, parent->name, MACVLAN_MODE_BRIDGE,
-					 NULL, 0, -1};
+		struct macvlan_spec m = {
+			name, parent->index, parent->name, MACVLAN_MODE_BRIDGE, NULL, 0, -1};
 
 		r = link_add_macvlan(host, &m, e);
 		if (r == 0)
@@ -146,8 +146,7 @@ static struct route_entry host_route(const struct df_addr *dst, int shim, const 
  * same address may pass from a stopped container to a new one before the old one's poststop
  * runs; that poststop must then leave the route alone.
  */
-static int owner_path(int shim, const struct df_addr *a, char *path, size_t size,
-		      struct df_err *e)
+static int owner_path(int shim, const struct df_addr *a, char *path, size_t size, struct df_err *e)
 {
 	char name[64], text[DF_ADDR_STRLEN];
 

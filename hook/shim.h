@@ -15,8 +15,9 @@
  *
  * The shim's users are counted by their routes, not by a counter that a crash could leave
  * wrong: poststop deletes the container's routes and, when no route is left through the shim
- * (and shim-keep is off), the shim. Each route's owner is kept in /run/dockerfly/routes. A lock file per parent under /run/dockerfly keeps
- * containers that start and stop at the same moment from racing.
+ * (and shim-keep is off), the shim. Each route's owner is kept in /run/dockerfly/routes. A lock
+ * file per parent under /run/dockerfly keeps containers that start and stop at the same moment from
+ * racing.
  */
 
 /*

@@ -13,7 +13,8 @@ int settings_from_annotations(struct df_settings *s, struct json_object *ann, st
 
 	if (!ann)
 		return 0;
-	json_object_object_foreach(ann, key, val) {
+	json_object_object_foreach(ann, key, val)
+	{
 		if (!settings_is_annotation(key))
 			continue;
 		r = settings_set_annotation(s, key, json_object_get_string(val), e);
@@ -49,7 +50,8 @@ bool spec_has_settings(struct json_object *cfg)
 	size_t len;
 
 	if (spec_annotations(cfg, &ann, &e) == 0 && ann) {
-		json_object_object_foreach(ann, key, val) {
+		json_object_object_foreach(ann, key, val)
+		{
 			(void)val;
 			if (settings_is_annotation(key))
 				return true;

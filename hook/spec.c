@@ -41,7 +41,8 @@ int spec_annotations(struct json_object *cfg, struct json_object **out, struct d
 		return 0;
 	if (!json_object_is_type(v, json_type_object))
 		return df_invalid(e, "config.json: 'annotations' is not an object");
-	json_object_object_foreach(v, key, val) {
+	json_object_object_foreach(v, key, val)
+	{
 		if (!json_object_is_type(val, json_type_string))
 			return df_invalid(e, "config.json: annotation '%s' is not a string", key);
 		if (!json_clean_string(val))
@@ -73,7 +74,8 @@ int spec_env(struct json_object *cfg, struct json_object **out, struct df_err *e
 		if (!json_object_is_type(v, json_type_string))
 			return df_invalid(e, "config.json: process.env[%zu] is not a string", i);
 		if (!json_clean_string(v))
-			return df_invalid(e, "config.json: process.env[%zu] holds a NUL character", i);
+			return df_invalid(e, "config.json: process.env[%zu] holds a NUL character",
+					  i);
 	}
 	*out = env;
 	return 0;

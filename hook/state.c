@@ -52,8 +52,7 @@ static int get_pid(struct json_object *root, pid_t *pid, struct df_err *e)
 	return 0;
 }
 
-static int get_annotations(struct json_object *root, struct json_object **out,
-			   struct df_err *e)
+static int get_annotations(struct json_object *root, struct json_object **out, struct df_err *e)
 {
 	struct json_object *v;
 
@@ -63,7 +62,8 @@ static int get_annotations(struct json_object *root, struct json_object **out,
 		return 0;
 	if (!json_object_is_type(v, json_type_object))
 		return df_invalid(e, "state: 'annotations' is not an object");
-	json_object_object_foreach(v, key, val) {
+	json_object_object_foreach(v, key, val)
+	{
 		if (!json_object_is_type(val, json_type_string))
 			return df_invalid(e, "state: annotation '%s' is not a string", key);
 		if (!json_clean_string(val))
@@ -100,10 +100,10 @@ int state_parse(const char *buf, size_t len, struct df_state *st, struct df_err 
 	if (!json_object_is_type(root, json_type_object))
 		return df_invalid(e, "state: not a JSON object");
 
-	if ((r = json_get_string(root, "ociVersion", &st->oci_version, e)) < 0 ||
-	    (r = json_get_string(root, "id", &st->id, e)) < 0 ||
-	    (r = json_get_string(root, "status", &st->status, e)) < 0 ||
-	    (r = json_get_string(root, "bundle", &st->bundle, e)) < 0)
+	if (json_get_string(root, "ociVersion", &st->oci_version, e) < 0 ||
+	    json_get_string(root, "id", &st->id, e) < 0 ||
+	    json_get_string(root, "status", &st->status, e) < 0 ||
+	    json_get_string(root, "bundle", &st->bundle, e) < 0)
 		return df_err_prefix(e, "state");
 	if (st->bundle && !*st->bundle)
 		st->bundle = NULL;

@@ -17,9 +17,9 @@ struct df_state {
 	const char *oci_version;
 	const char *id;
 	const char *status;
-	const char *bundle;	/* absolute path, or NULL when the caller gave none */
-	pid_t pid;		/* 0 when absent */
-	struct json_object *annotations;	/* NULL when absent */
+	const char *bundle;		 /* absolute path, or NULL when the caller gave none */
+	pid_t pid;			 /* 0 when absent */
+	struct json_object *annotations; /* NULL when absent */
 };
 
 /* The largest state document accepted on stdin. */

@@ -35,8 +35,8 @@ int sysctl_write(const char *family, const char *dir, const char *ifname, const 
 	return 0;
 }
 
-int sysctl_read(const char *family, const char *dir, const char *ifname, const char *key,
-		char *out, size_t size, struct df_err *e)
+int sysctl_read(const char *family, const char *dir, const char *ifname, const char *key, char *out,
+		size_t size, struct df_err *e)
 {
 	_cleanup_fd_ int fd = sysctl_open(family, dir, ifname, key, O_RDONLY, e);
 	ssize_t n;

@@ -13,7 +13,7 @@
  */
 int sysctl_write(const char *family, const char *dir, const char *ifname, const char *key,
 		 const char *value, struct df_err *e);
-int sysctl_read(const char *family, const char *dir, const char *ifname, const char *key,
-		char *out, size_t size, struct df_err *e);
+int sysctl_read(const char *family, const char *dir, const char *ifname, const char *key, char *out,
+		size_t size, struct df_err *e);
 
 #endif
