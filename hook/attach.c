@@ -533,6 +533,7 @@ static int start_keeper(struct run *run, struct df_err *e)
 		memset(&k[n], 0, sizeof(k[n]));
 		snprintf(k[n].ifname, sizeof(k[n].ifname), "%s", u->name);
 		k[n].index = u->index;
+		k[n].use_router = u->gw4_dynamic;
 		k[n].client = u->lease.client;
 		k[n].lease = u->lease.dhcp;
 		n++;
@@ -577,7 +578,7 @@ static int write_record(struct run *run, struct df_err *e)
 					      dyn ? lease_source(nic, src, sizeof(src)) : "static");
 		}
 	}
-	return write_atomic(path, text, o, 0600, e);
+	return write_atomic(path, text, o, 0600, false, e);
 }
 
 static int attach_nics(struct run *run, struct df_err *e)

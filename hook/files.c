@@ -64,7 +64,8 @@ int state_path(char *buf, size_t size, const char *sub, const char *name, const 
 	return make_path("DOCKERFLY_STATE_DIR", DF_STATE_DIR, buf, size, sub, name, suffix, e);
 }
 
-int write_atomic(const char *path, const char *data, size_t len, mode_t mode, struct df_err *e)
+int write_atomic(const char *path, const char *data, size_t len, mode_t mode, bool durable,
+		 struct df_err *e)
 {
 	char tmp[600];
 	_cleanup_fd_ int fd = -1;
@@ -85,7 +86,7 @@ int write_atomic(const char *path, const char *data, size_t len, mode_t mode, st
 		else
 			data += n, len -= (size_t)n;
 	}
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && durable && fsync(fd) < 0)
 		r = df_fail(e, errno, "sync %s", tmp);
 	if (r == 0 && rename(tmp, path) < 0)
 		r = df_fail(e, errno, "rename %s", tmp);

@@ -26,8 +26,13 @@ int run_path(char *buf, size_t size, const char *sub, const char *name, const ch
 int state_path(char *buf, size_t size, const char *sub, const char *name, const char *suffix,
 	       struct df_err *e);
 
-/* Replace @path with @len bytes of @data: a temporary file, fsync, rename. */
-int write_atomic(const char *path, const char *data, size_t len, mode_t mode, struct df_err *e);
+/*
+ * Replace @path with @len bytes of @data: a temporary file, then rename. With @durable the
+ * data is synced first, for files that must survive a crash of the host (pool leases); files
+ * under the run directory are gone at reboot anyway.
+ */
+int write_atomic(const char *path, const char *data, size_t len, mode_t mode, bool durable,
+		 struct df_err *e);
 
 /* Open (creating) @path and take an exclusive flock on it. Returns the fd; closing unlocks. */
 int lock_file(const char *path, struct df_err *e);

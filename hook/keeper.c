@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -17,11 +19,13 @@
 #include "keeper.h"
 #include "log.h"
 #include "nl.h"
+#include "route.h"
 #include "util.h"
 
 #define MAX_KEEP 16
-/* One renewal attempt waits this long for its answer. */
+/* One renewal attempt waits this long for its answer; a new lease after a NAK, longer. */
 #define RENEW_WAIT_MS 2000
+#define REDISCOVER_MS 10000
 
 struct kept {
 	struct keeper_nic n;
@@ -57,6 +61,39 @@ static long next_event(const struct kept *k)
 	return now < t2 || now < end ? now : end;
 }
 
+/* A new transaction id for each exchange, as RFC 2131 asks. */
+static void new_xid(struct dhcp_client *c)
+{
+	if (getrandom(&c->xid, sizeof(c->xid), 0) != sizeof(c->xid))
+		c->xid = (uint32_t)now_ms() * 2654435761u;
+}
+
+/* After a NAK: a new lease from scratch, its address, and its router as default route. */
+static void rediscover(struct kept *k, struct nl *nl)
+{
+	struct route_entry rt = {.oif = k->n.index, .has_gw = true};
+	struct df_err e;
+	int r;
+
+	new_xid(&k->n.client);
+	r = dhcpc_acquire(k->fd, &k->n.client, REDISCOVER_MS, &k->n.lease, &e);
+	if (r == 0)
+		r = addr_add_lease(nl, k->n.index, &k->n.lease.addr, k->n.lease.lease, true, &e);
+	if (r == 0 && k->n.use_router && k->n.lease.has_router) {
+		rt.dst.addr.family = AF_INET;
+		rt.gw = k->n.lease.router;
+		r = route_add(nl, &rt, true, &e);
+	}
+	if (r < 0) {
+		log_audit("%s: no new DHCP lease: %s", k->n.ifname, e.msg);
+		k->live = false;
+		return;
+	}
+	log_audit("%s: new DHCP lease after a NAK", k->n.ifname);
+	k->bound = now_ms();
+	k->retry = 0;
+}
+
 /* Renew (before T2) or rebind (after) one lease; on an ACK refresh the address's lifetime. */
 static void renew(struct kept *k, struct nl *nl)
 {
@@ -71,6 +108,7 @@ static void renew(struct kept *k, struct nl *nl)
 		k->live = false;
 		return;
 	}
+	new_xid(&k->n.client);
 	r = dhcpc_renew(k->fd, &k->n.client, rebind, RENEW_WAIT_MS, &k->n.lease, &e);
 	if (r == 0)
 		r = addr_add_lease(nl, k->n.index, &k->n.lease.addr, k->n.lease.lease, true, &e);
@@ -81,12 +119,12 @@ static void renew(struct kept *k, struct nl *nl)
 	}
 	/*
 	 * A NAK: the server gave the address to someone else. Keeping it would make two
-	 * holders; the container loses it now rather than at the end of the lease.
+	 * holders: the address goes now, and the keeper starts over as a client does.
 	 */
 	if (r == -ECONNREFUSED) {
 		addr_del(nl, k->n.index, &k->n.lease.addr, &e);
 		log_audit("%s: DHCP server refused the lease (NAK); address removed", k->n.ifname);
-		k->live = false;
+		rediscover(k, nl);
 		return;
 	}
 	/* RFC 2131 4.4.5: try again after half the time left, here at least a second. */
@@ -104,6 +142,16 @@ static void release_all_leases(struct kept *k, unsigned int n)
 		if (k[i].live && dhcpc_release(k[i].fd, &k[i].n.client, &k[i].n.lease, &e) < 0)
 			log_audit("%s: DHCP release failed: %s", k[i].n.ifname, e.msg);
 	}
+}
+
+/* How long to sleep until @next (ms, monotonic); -1 (no event) means until woken. */
+static int wait_for(long next)
+{
+	long left = next - now_ms();
+
+	if (next < 0)
+		return -1;
+	return left > 0 ? (int)left : 0;
 }
 
 /* The keeper's life: renew on time; on the init's exit or SIGTERM, release and return. */
@@ -126,9 +174,7 @@ static void keep(struct kept *k, unsigned int n, int pidfd, int sigfd, struct nl
 		}
 		if (!any)
 			return;
-		if (poll(pfd, 2, next < 0 ? -1 : (int)(next - now_ms() > 0 ? next - now_ms() : 0)) >
-			    0 &&
-		    (pfd[0].revents || pfd[1].revents)) {
+		if (poll(pfd, 2, wait_for(next)) > 0 && (pfd[0].revents || pfd[1].revents)) {
 			release_all_leases(k, n);
 			return;
 		}
@@ -144,10 +190,11 @@ static int keeper_setup(int pidfd, int ready, int *sigfd)
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		return -1;
 	/* Runtimes wait for every holder of a hook's stdout and stderr: hold none of them. */
-	for (int fd = 3; fd < 1024; fd++) {
-		if (fd != pidfd && fd != ready)
-			close(fd);
-	}
+	pidfd = fcntl(pidfd, F_DUPFD_CLOEXEC, 100);
+	ready = fcntl(ready, F_DUPFD_CLOEXEC, 100);
+	if (pidfd < 0 || ready < 0 || dup2(pidfd, 3) < 0 || dup2(ready, 4) < 0 ||
+	    close_range(5, ~0U, 0) < 0)
+		return -1;
 	prctl(PR_SET_NAME, DF_KEEPER_NAME, 0, 0, 0);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -162,6 +209,7 @@ static int keeper_setup(int pidfd, int ready, int *sigfd)
 static void keeper_main(const char *pidfile, const struct keeper_nic *nics, unsigned int n,
 			int pidfd, int ready)
 {
+	/* keeper_setup() moves the two descriptors the keeper keeps to 3 and 4. */
 	struct kept k[MAX_KEEP];
 	char text[32];
 	struct df_err e;
@@ -170,6 +218,8 @@ static void keeper_main(const char *pidfile, const struct keeper_nic *nics, unsi
 
 	if (keeper_setup(pidfd, ready, &sigfd) < 0 || nl_open(&nl, &e) < 0)
 		_exit(1);
+	pidfd = 3;
+	ready = 4;
 	for (unsigned int i = 0; i < n; i++) {
 		k[i] = (struct kept){.n = nics[i], .bound = now_ms(), .live = true};
 		k[i].fd = dhcpc_open(nics[i].ifname, &e);
@@ -177,7 +227,8 @@ static void keeper_main(const char *pidfile, const struct keeper_nic *nics, unsi
 			_exit(1);
 	}
 	len = snprintf(text, sizeof(text), "%d\n", (int)getpid());
-	if (write_atomic(pidfile, text, (size_t)len, 0600, &e) < 0 || write(ready, "1", 1) != 1)
+	if (write_atomic(pidfile, text, (size_t)len, 0600, false, &e) < 0 ||
+	    write(ready, "1", 1) != 1)
 		_exit(1);
 	close(ready);
 

@@ -2,6 +2,7 @@
 #ifndef DF_KEEPER_H
 #define DF_KEEPER_H
 
+#include <stdbool.h>
 #include <net/if.h>
 #include <sys/types.h>
 
@@ -12,7 +13,8 @@
  * The lease keeper: a small process per container with DHCP NICs, left behind by the hook in
  * the container's network namespace (outside its other namespaces and cgroup). It renews each
  * lease at T1 (unicast) and T2 (broadcast), refreshes the address's lifetime on every ACK so
- * that a lease nobody renews disappears with it, and gives the leases back (DHCPRELEASE) when
+ * that a lease nobody renews disappears with it, starts over when the server refuses a
+ * renewal (NAK), and gives the leases back (DHCPRELEASE) when
  * the container's init exits or at poststop, then exits. Its pid is kept in
  * /run/dockerfly/keepers/ID.pid. It holds CAP_NET_ADMIN, CAP_NET_RAW and
  * CAP_NET_BIND_SERVICE, nothing else.
@@ -23,6 +25,7 @@
 struct keeper_nic {
 	char ifname[IFNAMSIZ];
 	int index;
+	bool use_router; /* the lease's router is the container's IPv4 default route */
 	struct dhcp_client client;
 	struct dhcp_lease lease;
 };

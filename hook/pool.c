@@ -274,7 +274,7 @@ static int leases_write(const char *path, const struct leases *ls, struct df_err
 		if (fd >= 0 && write(fd, text, o / 2) >= 0)
 			kill(getpid(), SIGKILL);
 	}
-	return write_atomic(path, text, o, 0600, e);
+	return write_atomic(path, text, o, 0600, true, e);
 }
 
 /* Remove temporary files that a killed writer left beside @path. */

@@ -192,7 +192,7 @@ static int add_routes(struct nl *host, const struct df_nic *nic, const char *id,
 		if (r == 0)
 			r = owner_path(shim, &nic->addrs[i].addr, path, sizeof(path), e);
 		if (r == 0)
-			r = write_atomic(path, id, strlen(id), 0600, e);
+			r = write_atomic(path, id, strlen(id), 0600, false, e);
 		if (r < 0)
 			return df_err_prefix(e, "host route");
 	}

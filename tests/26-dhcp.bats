@@ -241,12 +241,17 @@ nak_server() {
 	wait_until 100 dh_log_has NAK "$ADDR" || { dh_show_log; return 1; }
 }
 
+# Is the refused address off the container's NIC?
+refused_gone() {
+	! ctr_ns "$CTR" ip -4 -o addr show dev lan0 | grep -q " $1/"
+}
+
 @test "a renewal the server refuses (DHCPNAK) takes the address off the NIC" {
 	local keeper
 	nak_server
 	keeper=$(dh_keeper "$CTR")
 	# The server may have given the address to someone else: it must not stay in use.
-	wait_until 30 dh_no_addr "$CTR_PID" || {
+	wait_until 30 refused_gone "$ADDR" || {
 		ctr_ns "$CTR" ip -4 addr show dev lan0 >&2
 		return 1
 	}
@@ -255,8 +260,6 @@ nak_server() {
 }
 
 @test "after a refused renewal the keeper takes a new lease" {
-	skip "hook gap: after a DHCPNAK the keeper removes the address and stops renewing; it does \
-not start over with a DISCOVER (RFC 2131 4.4.5), so the container stays without IPv4"
 	nak_server
 	wait_until 100 dh_addr_in_range "$CTR_PID" 160 200 || { dh_show_log; return 1; }
 	assert_eq "default route" "lan0 $LAB_GW4" "$(dh_default4 "$CTR_PID")"
