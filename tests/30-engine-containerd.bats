@@ -74,12 +74,6 @@ ctr_up() {
 	CONFIG="/run/containerd/io.containerd.runtime.v2.task/$CTR_NS/$NAME/config.json"
 }
 
-on_lan() {
-	assert_eq "lan0 address" "$LAB_NET4.$1/24" "$(ns_addr "$PID" lan0)"
-	assert_eq "default route" "lan0 $LAB_GW4" "$(default_route "$PID")"
-	wait_until 50 peer_gets "$LAB_NET4.$1"
-}
-
 dockerfly_hook_args() {
 	jq -c '[.hooks // {} | to_entries[] | .key as $s | .value[]
 		| select(.args[0] == "dockerfly-hook") | "\($s):\(.args[1])"]' "$CONFIG"
@@ -112,14 +106,14 @@ dockerfly_hook_args() {
 	local calls
 	ctr_up del --annotation "dockerfly.parent=$LAB_PARENT" \
 		--annotation "dockerfly.ip=$LAB_NET4.43/24" --annotation "dockerfly.gateway=$LAB_GW4"
-	on_lan 43
+	on_lan 43 icmp
 	cn task kill -s TERM "$NAME"
 	wait_until 50 pid_gone "$PID"
 	cn task delete "$NAME" >/dev/null
 	cn containers delete "$NAME"
 	calls=$(hook_calls "$NAME")
 	assert_eq "hook calls" "$(printf 'prestart creating\npoststop stopped')" "$calls"
-	! peer_gets "$LAB_NET4.43" 1 || flunk "the address still answers"
+	gone_from_lan "$LAB_NET4.43"
 	assert_eq "containers" "" "$(cn containers list -q)"
 	[ ! -e "${CONFIG%/config.json}" ] || flunk "the bundle is still there"
 }

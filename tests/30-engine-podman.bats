@@ -54,12 +54,6 @@ prun() {
 	record_netns "$PID"
 }
 
-on_lan() {
-	assert_eq "lan0 address" "$LAB_NET4.$1/24" "$(ns_addr "$PID" lan0)"
-	assert_eq "default route" "lan0 $LAB_GW4" "$(default_route "$PID")"
-	wait_until 50 peer_gets "$LAB_NET4.$1"
-}
-
 # podman_config NAME: the config.json Podman gave the runtime.
 podman_config() {
 	cat "$(podman inspect -f '{{.StaticDir}}' "$1")/config.json"
@@ -71,45 +65,47 @@ dockerfly_hooks() {
 		| select(.path | endswith("/dockerfly-hook")) | "\($s) \(.path) \(.args | join(" "))"'
 }
 
-# restarts RUNTIME: restart, then stop + start, each bringing the LAN NIC back.
+# restarts RUNTIME HOST: restart, then stop + start, each bringing the LAN NIC back. Without
+# the conflict probe: see the known-bug tests in 30-engine-docker.bats.
 restarts() {
-	prun restart "$1" 31
-	on_lan 31
+	local host=$2
+	prun restart "$1" "$host" --annotation dockerfly.dad=off
+	on_lan "$host" icmp
 	pod restart -t 2 "$NAME" >/dev/null
 	PID=$(podman_pid "$NAME")
 	record_netns "$PID"
-	on_lan 31
+	on_lan "$host" icmp
 	pod stop -t 2 "$NAME" >/dev/null
-	! peer_gets "$LAB_NET4.31" 1 || flunk "the page still answers after stop"
+	gone_from_lan "$LAB_NET4.$host"
 	pod start "$NAME" >/dev/null
 	PID=$(podman_pid "$NAME")
 	record_netns "$PID"
-	on_lan 31
+	on_lan "$host"
 }
 
-# released RUNTIME: with the installed hooks.d file pointed at the recording hook, the hook
+# released RUNTIME HOST: with the installed hooks.d file pointed at the recording hook, the hook
 # runs at creation and again at rm -f with a stopped state, which the hook takes as release.
 released() {
-	local dir="$BATS_TEST_TMPDIR/hooks.d" id
+	local dir="$BATS_TEST_TMPDIR/hooks.d" id host=$2
 	hook_recorder
 	mkdir -p "$dir"
 	jq --arg p "$HOOK_REC" '.hook.path = $p' "$DF_HOOKSD/dockerfly.json" >"$dir/dockerfly.json"
 	NAME=$(cname released)
 	podman --hooks-dir "$dir" run -d --name "$NAME" --label "$TEST_LABEL" --runtime "$1" \
 		--network none --annotation "dockerfly.parent=$LAB_PARENT" \
-		--annotation "dockerfly.ip=$LAB_NET4.32/24" --annotation "dockerfly.gateway=$LAB_GW4" \
+		--annotation "dockerfly.ip=$LAB_NET4.$host/24" --annotation "dockerfly.gateway=$LAB_GW4" \
 		"$TEST_IMAGE" sh -c "$(serve_cmd)" >/dev/null
 	PID=$(podman_pid "$NAME")
 	record_netns "$PID"
 	id=$(podman inspect -f '{{.Id}}' "$NAME")
-	on_lan 32
+	on_lan "$host" icmp
 	podman --hooks-dir "$dir" rm -f -t 0 "$NAME" >/dev/null
 	wait_until 50 pid_gone "$PID"
 	# runc says "creating" at prestart, crun "created": either is a live container.
 	assert_eq "hook calls" "$(printf -- '- creat\n- stopped')" \
 		"$(hook_calls "$id" | sed 's/ creat\(ing\|ed\)$/ creat/')"
 	assert_eq "containers" "" "$(podman ps -aq --filter "label=$TEST_LABEL")"
-	! peer_gets "$LAB_NET4.32" 1 || flunk "the address still answers"
+	gone_from_lan "$LAB_NET4.$host"
 }
 
 @test "podman + runc: --annotation dockerfly.* through hooks.d: the peer reaches the container" {
@@ -121,26 +117,26 @@ released() {
 }
 
 @test "podman + runc: restart, and stop + start, bring the LAN NIC back" {
-	restarts runc
+	restarts runc 31
 }
 
 @test "podman + runc: rm -f leaves nothing; the hook runs again at poststop to release" {
-	released runc
+	released runc 32
 }
 
 @test "podman + crun: the peer reaches the container; restart and stop + start" {
 	command -v crun >/dev/null || skip "crun is not installed"
 	ensure_hugetlb_v1
 	prun crun crun 33
-	on_lan 33
+	on_lan 33 icmp
 	podman_rm_ours
-	restarts crun
+	restarts crun 35
 }
 
 @test "podman + crun: rm -f leaves nothing; the hook runs again at poststop to release" {
 	command -v crun >/dev/null || skip "crun is not installed"
 	ensure_hugetlb_v1
-	released crun
+	released crun 36
 }
 
 @test "podman: no hook without a dockerfly. annotation; the match is anchored" {
@@ -160,10 +156,11 @@ released() {
 	NAME=$(cname dropin)
 	podman run -d --name "$NAME" --label "$TEST_LABEL" --runtime runc --network none \
 		--annotation "dockerfly.parent=$LAB_PARENT" --annotation "dockerfly.ip=$LAB_NET4.34/24" \
-		--annotation "dockerfly.gateway=$LAB_GW4" "$TEST_IMAGE" sh -c "$(serve_cmd)" >/dev/null
+		--annotation "dockerfly.gateway=$LAB_GW4" --annotation dockerfly.dad=off \
+		"$TEST_IMAGE" sh -c "$(serve_cmd)" >/dev/null
 	PID=$(podman_pid "$NAME")
 	record_netns "$PID"
-	on_lan 34
+	on_lan 34 icmp
 	# A plain "podman restart", no option: the hook comes back from the configuration.
 	podman restart -t 2 "$NAME" >/dev/null
 	PID=$(podman_pid "$NAME")

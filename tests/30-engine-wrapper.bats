@@ -394,12 +394,13 @@ expected_hooks() {
 	[ ! -e "$FAKE_OUT/argv" ] || flunk "the real runtime ran after a refusal"
 }
 
-# The wrapper in front of the real runtimes, a container on the lab LAN.
+# wrapped_lan_container RUNTIME HOST: the wrapper in front of a real runtime, a container at
+# .HOST on the lab LAN (each test its own address: see on_lan in tests/lib/engines.bash).
 wrapped_lan_container() {
-	local real=$1 id b
+	local real=$1 host=$2 id b
 	id=$(ctr_id "$real")
 	b="$BATS_TEST_TMPDIR/$id"
-	make_bundle "$b" --no-hooks "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.10/24" \
+	make_bundle "$b" --no-hooks "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.$host/24" \
 		"dockerfly.gateway=$LAB_GW4" -- sh -c "$(serve_cmd)"
 	# serve_cmd writes to /tmp.
 	jq '.root.readonly = false' "$b/config.json" >"$b/c.new"
@@ -409,7 +410,7 @@ wrapped_lan_container() {
 		flunk "create through the wrapper failed: $(cat "$b.log")"
 	record_netns "$(cat "$BATS_TEST_TMPDIR/pid")"
 	DOCKERFLY_RUNTIME=$real "$DF_RUNTIME" --root "$BATS_FILE_TMPDIR/rt-$real" start "$id"
-	wait_until 50 peer_gets "$LAB_NET4.10"
+	wait_until 50 peer_gets "$LAB_NET4.$host"
 	assert_eq "default route" "lan0 $LAB_GW4" "$(default_route "$(cat "$BATS_TEST_TMPDIR/pid")")"
 	DOCKERFLY_RUNTIME=$real "$DF_RUNTIME" --root "$BATS_FILE_TMPDIR/rt-$real" delete --force "$id"
 	assert_eq "containers left" "" "$("$real" --root "$BATS_FILE_TMPDIR/rt-$real" list -q)"
@@ -417,12 +418,12 @@ wrapped_lan_container() {
 
 @test "wrapper over real runc: the container is on the LAN" {
 	unset DOCKERFLY_RUNTIME_CONF
-	wrapped_lan_container runc
+	wrapped_lan_container runc 10
 }
 
 @test "wrapper over real crun: the container is on the LAN" {
 	command -v crun >/dev/null || skip "crun is not installed"
 	ensure_hugetlb_v1
 	unset DOCKERFLY_RUNTIME_CONF
-	wrapped_lan_container crun
+	wrapped_lan_container crun 11
 }
