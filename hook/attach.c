@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <linux/if_addr.h>
 
@@ -20,6 +21,15 @@
 #include "shim.h"
 #include "sysctl.h"
 #include "util.h"
+
+/*
+ * A container removed a moment ago still holds its NIC, MAC and addresses until the kernel
+ * has finished tearing down its network namespace, which takes a second or two under load:
+ * the same machine made again at once meets its own ghost. A conflict is given this long to
+ * go away before it counts.
+ */
+#define GHOST_WAIT_MS 3000
+#define GHOST_STEP_MS 200
 
 /* A pool address that answers ARP is skipped for the next; this many tries at most. */
 #define POOL_TRIES 5
@@ -73,6 +83,26 @@ static int prepare_shims(struct run *run, struct df_err *e)
 		run->undo[n].eff = *nic;
 	}
 	return 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* After a conflict seen at @start: wait a step and say whether to look again. */
+static bool ghost_wait(long start, const char *what)
+{
+	struct timespec step = {0, GHOST_STEP_MS * 1000000L};
+
+	if (now_ms() - start >= GHOST_WAIT_MS)
+		return false;
+	log_debug("%s; waiting in case its holder is a container being torn down", what);
+	nanosleep(&step, NULL);
+	return true;
 }
 
 static int open_sockets(struct run *run, pid_t pid, struct df_err *e)
@@ -267,8 +297,14 @@ static int add_ipv4(struct run *run, const struct df_nic *nic, struct undo *u,
 	for (unsigned int i = 0; i < n; i++)
 		a[i] = v4[i].addr;
 	r = arp_open(&port, u->index, mac, e);
-	if (r == 0)
+	/* A pool moves on to another address at once; a fixed address may wait for a ghost. */
+	for (long start = now_ms(); r == 0;) {
 		r = arp_probe(&port, a, n, nic->dad, e);
+		if (r != -EADDRINUSE || nic->addr_mode == DF_ADDR_POOL ||
+		    !ghost_wait(start, e->msg))
+			break;
+		r = 0;
+	}
 	if (r == 0)
 		r = add_list(run, nic, u, v4, n, 0, e);
 	if (r == 0)
@@ -474,6 +510,20 @@ static void audit_nic(const struct df_nic *nic, const struct link_info *li)
 		  li->mac[2], li->mac[3], li->mac[4], li->mac[5], li->mtu, o ? addrs : "none");
 }
 
+/* Up, once a ghost with the same MAC (mac=stable, just removed) has left the parent. */
+static int bring_up(struct run *run, const struct df_nic *nic, struct undo *u, struct df_err *e)
+{
+	long start = now_ms();
+	int r;
+
+	while ((r = link_set_up(&run->cont, u->index, nic->ifname, e)) == -EADDRINUSE &&
+	       ghost_wait(start, e->msg))
+		;
+	if (r == 0)
+		u->down = false;
+	return r;
+}
+
 static int attach_nic(struct run *run, const struct df_nic *nic, struct undo *u, struct df_err *e)
 {
 	struct link_info li = {0};
@@ -490,10 +540,9 @@ static int attach_nic(struct run *run, const struct df_nic *nic, struct undo *u,
 	 */
 	u->down = !(li.flags & IFF_UP);
 	if (u->down && (nic->dad != DF_DAD_OFF || nic->addr_mode == DF_ADDR_DHCP)) {
-		r = link_set_up(&run->cont, u->index, nic->ifname, e);
+		r = bring_up(run, nic, u, e);
 		if (r < 0)
 			return r;
-		u->down = false;
 	}
 
 	r = configure_addresses(run, nic, u, &li, e);
@@ -501,10 +550,9 @@ static int attach_nic(struct run *run, const struct df_nic *nic, struct undo *u,
 		return r;
 
 	if (u->down) {
-		r = link_set_up(&run->cont, u->index, nic->ifname, e);
+		r = bring_up(run, nic, u, e);
 		if (r < 0)
 			return r;
-		u->down = false;
 	}
 
 	r = add_routes(run, &u->eff, u, e);

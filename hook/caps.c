@@ -36,10 +36,23 @@ int caps_limit(bool attach, struct df_err *e)
 	static const unsigned int attach_caps[] = {CAP_NET_ADMIN,	 CAP_NET_RAW,
 						   CAP_NET_BIND_SERVICE, CAP_SYS_ADMIN,
 						   CAP_SYS_PTRACE,	 CAP_KILL};
-	static const unsigned int release_caps[] = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_KILL};
+	static const unsigned int release_caps[] = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_KILL,
+						    CAP_DAC_READ_SEARCH};
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return df_fail(e, errno, "set no_new_privs");
+	if (attach)
+		return caps_keep(attach_caps, ARRAY_SIZE(attach_caps), e);
+	return caps_keep(release_caps, ARRAY_SIZE(release_caps), e);
+}
+
+int caps_settings_read(bool attach, struct df_err *e)
+{
+	static const unsigned int attach_caps[] = {CAP_NET_ADMIN,	 CAP_NET_RAW,
+						   CAP_NET_BIND_SERVICE, CAP_SYS_ADMIN,
+						   CAP_SYS_PTRACE,	 CAP_KILL};
+	static const unsigned int release_caps[] = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_KILL};
+
 	if (attach)
 		return caps_keep(attach_caps, ARRAY_SIZE(attach_caps), e);
 	return caps_keep(release_caps, ARRAY_SIZE(release_caps), e);

@@ -116,6 +116,9 @@ static int run(enum stage stage, struct df_state *st, struct df_err *e)
 	nics = settings_load(st, &conf.defaults, &s, e);
 	if (s.debug)
 		log_set_debug(true);
+	r = caps_settings_read(stage != STAGE_RELEASE, e);
+	if (r < 0)
+		return r;
 	if (stage == STAGE_RELEASE)
 		return release(st->id, &s, &conf, nics, e);
 	if (nics == 0)
