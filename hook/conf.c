@@ -62,14 +62,26 @@ static int conf_set(void *data, const char *key, char *value, int line, struct d
 	return df_invalid(e, "unknown key '%s'", key);
 }
 
+/* Was @key set on a line before @upto? A file says each thing once. */
+static bool seen_before(const char *copy, const char *end, const char *key)
+{
+	for (const char *p = copy; p < end; p += strlen(p) + 1) {
+		if (!strcmp(p, key))
+			return true;
+	}
+	return false;
+}
+
 int kv_parse(const char *text, const char *what, kv_setter set, void *data, struct df_err *e)
 {
 	_cleanup_free_ char *copy = strdup(text);
-	char *line, *next;
+	_cleanup_free_ char *keys = malloc(strlen(text) + 1);
+	char *line, *next, *kend;
 	int lineno = 0;
 
-	if (!copy)
+	if (!copy || !keys)
 		return df_fail(e, ENOMEM, "read %s", what);
+	kend = keys;
 	for (line = copy; line; line = next) {
 		char *eq, *key, *value;
 		int r;
@@ -88,6 +100,10 @@ int kv_parse(const char *text, const char *what, kv_setter set, void *data, stru
 		*eq = '\0';
 		key = trim(key);
 		value = trim(eq + 1);
+		if (seen_before(keys, kend, key))
+			return df_invalid(e, "%s:%d: '%s' given twice", what, lineno, key);
+		strcpy(kend, key);
+		kend += strlen(key) + 1;
 		r = set(data, key, value, lineno, e);
 		if (r < 0)
 			return df_err_prefix(e, "%s:%d", what, lineno);

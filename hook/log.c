@@ -37,7 +37,8 @@ static void log_line_text(const char *level, const char *line)
 		fprintf(stderr, "%s: %s%s\n", log_prog, level, line);
 }
 
-static void log_line(const char *level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void log_line(const char *level, const char *fmt,
+							   va_list ap)
 {
 	char line[1024];
 

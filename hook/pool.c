@@ -249,7 +249,9 @@ static int leases_read(const char *path, struct leases *ls, struct df_err *e)
 /* Write the leases still held (and @keep_all: every one) back, atomically. */
 static int leases_write(const char *path, const struct leases *ls, struct df_err *e)
 {
-	_cleanup_free_ char *text = malloc((size_t)ls->n * 180 + 1);
+	/* The longest line: 15 + 128 + 20 + 20 characters, three blanks and a newline. */
+	size_t size = (size_t)ls->n * 192 + 1;
+	_cleanup_free_ char *text = malloc(size);
 	const char *fault = getenv("DOCKERFLY_TEST_FAULT");
 	size_t o = 0;
 
@@ -261,8 +263,8 @@ static int leases_write(const char *path, const struct leases *ls, struct df_err
 		char a[INET_ADDRSTRLEN];
 
 		inet_ntop(AF_INET, &in, a, sizeof(a));
-		o += (size_t)sprintf(text + o, "%s %s %ld %llu\n", a, ls->v[i].id, ls->v[i].pid,
-				     ls->v[i].start);
+		o += (size_t)snprintf(text + o, size - o, "%s %s %ld %llu\n", a, ls->v[i].id,
+				      ls->v[i].pid, ls->v[i].start);
 	}
 	/* Fault injection for the tests: die half way through writing the new file. */
 	if (fault && !strcmp(fault, "pool-write")) {
@@ -404,6 +406,9 @@ int pool_allocate(const char *name, const char *parent, const char *id, pid_t pi
 		return r;
 	if (!start_time(pid))
 		return df_fail(e, ESRCH, "pool %s: container pid %d", name, (int)pid);
+	if (strlen(id) >= sizeof(ls.v[0].id))
+		return df_invalid(e, "pool %s: container id longer than %zu characters", name,
+				  sizeof(ls.v[0].id) - 1);
 	lock = pool_open(name, path, sizeof(path), &ls, &dropped, e);
 	if (lock < 0)
 		return lock;

@@ -510,6 +510,7 @@ shim-address.$LAB_PARENT in /etc/dockerfly/dockerfly.conf: Cannot assign request
 	peer_hold LAB "$LAB_NET4.77/24"
 	cz_conf "shim-address.$LAB_PARENT = $LAB_NET4.2"
 	cz_policy "parent.$LAB_PARENT = any" "host-route = allow"
+	# shellcheck disable=SC2034 # cz_ctr reads it
 	CZ_HOSTNAME=gamma
 	cz_ctr envs -e "DOCKERFLY_PARENT=$LAB_PARENT" -e "DOCKERFLY_IP=$LAB_NET4.77/24" \
 		-e DOCKERFLY_DAD=off -e DOCKERFLY_HOST_ROUTE=on -e DOCKERFLY_MAC=stable

@@ -84,6 +84,14 @@ static void test_refused(void **state)
 		       "conf:1: bad interface name 'a/b'");
 	assert_refused(parse("shim-address = 198.18.0.2", &c, &e), &e,
 		       "unknown key 'shim-address'");
+	/* A file says each thing once: which of two would win is no question to leave open. */
+	assert_refused_msg(parse("dad = off\n# later\ndad = strict\n", &c, &e), &e,
+			   "conf:3: 'dad' given twice");
+	assert_refused_msg(
+		parse("shim-address.fly0 = 198.18.0.2\nshim-address.fly0 = 198.18.0.3", &c, &e), &e,
+		"conf:2: 'shim-address.fly0' given twice");
+	assert_ok(parse("shim-address.fly0 = 198.18.0.2\nshim-address.fly1 = 198.18.0.3", &c, &e),
+		  &e);
 }
 
 static void test_shim_limit(void **state)
