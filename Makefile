@@ -139,7 +139,7 @@ BATS_FILES ?= $(sort $(wildcard tests/[0-9][0-9]-*.bats))
 integration: all
 	$(BATS) --timing --print-output-on-failure $(BATS_FILES)
 
-check: unit fuzz-smoke integration
+check: static unit fuzz-smoke integration
 
 install: all
 	install -d $(DESTDIR)$(LIBEXECDIR)/dockerfly
