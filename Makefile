@@ -171,6 +171,11 @@ install-command:
 demo:
 	scripts/demo
 
+# dockerfly against the CNI macvlan plugin, iproute2 and Docker's macvlan network, side by side
+# on a lab LAN of its own; prints the table and updates BENCHMARKS.md (root; see scripts/bench).
+bench:
+	scripts/bench
+
 SOURCES := $(wildcard hook/*.c hook/*.h tests/unit/*.[ch] tests/fuzz/*.[ch])
 
 fmt:
@@ -193,3 +198,4 @@ clean:
 .PHONY: install-engines FORCE
 .PHONY: install-command demo
 .PHONY: fuzz fuzz-smoke static
+.PHONY: bench
