@@ -89,11 +89,14 @@ teardown() {
 	trap - EXIT INT TERM
 	set +e
 	[ -n "${W:-}" ] && [ -d "$W" ] || return 0
+	# The namespace holder first (case 5 starts it from this shell), then the starts of
+	# case 4 still running must end before the containers are listed for removal.
+	attach_cleanup
+	wait
 	ids=$(docker ps -aq --filter "label=$LABEL=1" 2>/dev/null)
 	# shellcheck disable=SC2086 # one id per word
 	[ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1
 	docker network rm "$MVNET" >/dev/null 2>&1
-	attach_cleanup
 	ip link del dev "$TMP_LINK" 2>/dev/null
 	"$top/scripts/lab" down "$LAB" >/dev/null
 	if [ -e "$W/runtime-registered" ]; then

@@ -82,7 +82,7 @@ machine_info() {
 | CPU | $cpu, $(nproc) cores online |
 | memory | $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) |
 | kernel | $(uname -r) |
-| Docker | $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?') (containerd $(containerd --version 2>/dev/null | awk '{ print $3 }')) |
+| Docker | dockerd $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?'), client $(docker version --format '{{.Client.Version}}' 2>/dev/null || echo '?') ($(command -v docker)), containerd $(containerd --version 2>/dev/null | awk '{ print $3 }') |
 | runc | $(runc --version 2>/dev/null | awk 'NR == 1 { print $3 }') |
 | crun | $(crun --version 2>/dev/null | awk 'NR == 1 { print $3 }') (not used by these cases) |
 | CNI plugins | containernetworking-plugins $cni |
