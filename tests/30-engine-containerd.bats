@@ -106,7 +106,7 @@ dockerfly_hook_args() {
 	local calls
 	ctr_up del --annotation "dockerfly.parent=$LAB_PARENT" \
 		--annotation "dockerfly.ip=$LAB_NET4.43/24" --annotation "dockerfly.gateway=$LAB_GW4"
-	on_lan 43 icmp
+	on_lan 43
 	cn task kill -s TERM "$NAME"
 	wait_until 50 pid_gone "$PID"
 	cn task delete "$NAME" >/dev/null

@@ -73,8 +73,7 @@ api_exec() {
 @test "docker API: HostConfig.Runtime; start, exec, archive in and out, stop, start, delete" {
 	local name id spec addr="$LAB_NET4.20" out="$BATS_TEST_TMPDIR/out" env
 	name=$(cname api)
-	# No conflict probe: see the known-bug tests in 30-engine-docker.bats.
-	mapfile -t env < <(lan_env 20; echo DOCKERFLY_DAD=off)
+	mapfile -t env < <(lan_env 20)
 	spec=$(jq -nc --arg image "$TEST_IMAGE" --arg cmd "$(serve_cmd)" --arg rt "$DOCKER_RT" \
 		--arg lk "$TEST_LABEL_KEY" --arg lv "${TEST_LABEL#*=}" \
 		--argjson env "$(json_array "${env[@]}")" '
@@ -88,8 +87,7 @@ api_exec() {
 	! peer_arp "$addr" || flunk "$addr answers before the container started"
 
 	assert_eq "start" 204 "$(api POST "/containers/$id/start")"
-	# A ping, not the web page, before the stop: see on_lan.
-	wait_until 50 in_peer LAB ping -q -c 1 -W 1 "$addr" >/dev/null
+	wait_until 50 peer_gets "$addr"
 	record_netns "$(api GET "/containers/$id/json" >/dev/null; body | jq -r .State.Pid)"
 
 	# exec: the container sees its LAN address.

@@ -81,13 +81,12 @@ hook_args() {
 	assert_eq "prestart hooks" '["libnetwork-setkey","dockerfly-hook"]' "$(hook_args prestart)"
 }
 
-# The restart tests run without the conflict probe (dad=off): a restart follows the stop so
-# closely that the old NIC may still be there, dying with its namespace, and the probe takes it
-# for another host. The known-bug tests at the end show that.
+# A restart follows the stop so closely that the old NIC may still be there, going with its
+# namespace; the conflict probe (on by default) must not take it for another host.
 @test "docker: docker restart brings the LAN NIC back" {
 	local old_pid
-	drun restart 12 --network none -e DOCKERFLY_DAD=off
-	on_lan 12 icmp
+	drun restart 12 --network none
+	on_lan 12
 	old_pid=$PID
 	docker restart -t 2 "$NAME" >/dev/null
 	PID=$(docker_pid "$NAME")
@@ -99,8 +98,8 @@ hook_args() {
 }
 
 @test "docker: docker stop and docker start bring the LAN NIC back" {
-	drun stopstart 13 -e DOCKERFLY_DAD=off
-	on_lan 13 icmp
+	drun stopstart 13
+	on_lan 13
 	docker stop -t 2 "$NAME" >/dev/null
 	gone_from_lan "$LAB_NET4.13"
 	docker start "$NAME" >/dev/null
@@ -114,7 +113,7 @@ hook_args() {
 @test "docker: docker rm -f leaves nothing behind" {
 	local id
 	drun rm 14
-	on_lan 14 icmp
+	on_lan 14
 	id=$(docker inspect -f '{{.Id}}' "$NAME")
 	docker rm -f "$NAME" >/dev/null
 	wait_until 50 pid_gone "$PID"
@@ -146,34 +145,21 @@ hook_args() {
 	assert_eq "state" "created" "$(docker inspect -f '{{.State.Status}}' "$NAME")"
 }
 
-# Known bug: with the conflict probe on (the default), `docker restart` is often refused with
-# "address ... is already used on the LAN by" the container's own previous MAC. The stopped
-# container's network namespace goes asynchronously, and for a while after the engine starts
-# the container again its NIC still answers ARP. A TCP connection the container closed (or one
-# reaching it as it stops) can keep that namespace, and so the old NIC and its address, for
-# seconds or minutes, with no process, mount or file holding it: then the address is on the
-# LAN twice, or the next start is refused, and `docker rm -f` leaves it answering. The hook
-# has no stage before the namespace goes in which to remove the NIC.
-known_bug() {
-	[ -n "${DOCKERFLY_TEST_KNOWN_BUGS:-}" ] ||
-		skip "known hook bug: $1 (DOCKERFLY_TEST_KNOWN_BUGS=1 runs it)"
-}
-
-@test "docker: docker restart with the conflict probe on is not refused" {
+@test "docker: five restarts in a row with the conflict probe on, the NIC back each time" {
 	local i
-	known_bug "the dying old NIC fails the restart's conflict probe"
-	drun restartdad 16 --network none
+	drun restarts 16 --network none
 	for i in 1 2 3 4 5; do
-		on_lan 16 icmp
+		on_lan 16
 		docker restart -t 2 "$NAME" >/dev/null || flunk "restart $i refused"
 		PID=$(docker_pid "$NAME")
 		record_netns "$PID"
 	done
+	on_lan 16
 }
 
-@test "docker: a peer connecting at the moment of stop does not leave the old NIC on the LAN" {
+# TCP reaching the container as it stops keeps its namespace, and the old NIC, a little longer.
+@test "docker: a peer connecting as the container stops: the next start works, rm -f frees it" {
 	local i
-	known_bug "TCP keeps the stopped container's NIC on the LAN"
 	drun linger 15 --network none
 	on_lan 15
 	for i in 1 2 3 4 5; do

@@ -65,16 +65,15 @@ dockerfly_hooks() {
 		| select(.path | endswith("/dockerfly-hook")) | "\($s) \(.path) \(.args | join(" "))"'
 }
 
-# restarts RUNTIME HOST: restart, then stop + start, each bringing the LAN NIC back. Without
-# the conflict probe: see the known-bug tests in 30-engine-docker.bats.
+# restarts RUNTIME HOST: restart, then stop + start, each bringing the LAN NIC back.
 restarts() {
 	local host=$2
-	prun restart "$1" "$host" --annotation dockerfly.dad=off
-	on_lan "$host" icmp
+	prun restart "$1" "$host"
+	on_lan "$host"
 	pod restart -t 2 "$NAME" >/dev/null
 	PID=$(podman_pid "$NAME")
 	record_netns "$PID"
-	on_lan "$host" icmp
+	on_lan "$host"
 	pod stop -t 2 "$NAME" >/dev/null
 	gone_from_lan "$LAB_NET4.$host"
 	pod start "$NAME" >/dev/null
@@ -98,7 +97,7 @@ released() {
 	PID=$(podman_pid "$NAME")
 	record_netns "$PID"
 	id=$(podman inspect -f '{{.Id}}' "$NAME")
-	on_lan "$host" icmp
+	on_lan "$host"
 	podman --hooks-dir "$dir" rm -f -t 0 "$NAME" >/dev/null
 	wait_until 50 pid_gone "$PID"
 	# runc says "creating" at prestart, crun "created": either is a live container.
@@ -128,7 +127,7 @@ released() {
 	command -v crun >/dev/null || skip "crun is not installed"
 	ensure_hugetlb_v1
 	prun crun crun 33
-	on_lan 33 icmp
+	on_lan 33
 	podman_rm_ours
 	restarts crun 35
 }
@@ -156,11 +155,10 @@ released() {
 	NAME=$(cname dropin)
 	podman run -d --name "$NAME" --label "$TEST_LABEL" --runtime runc --network none \
 		--annotation "dockerfly.parent=$LAB_PARENT" --annotation "dockerfly.ip=$LAB_NET4.34/24" \
-		--annotation "dockerfly.gateway=$LAB_GW4" --annotation dockerfly.dad=off \
-		"$TEST_IMAGE" sh -c "$(serve_cmd)" >/dev/null
+		--annotation "dockerfly.gateway=$LAB_GW4" "$TEST_IMAGE" sh -c "$(serve_cmd)" >/dev/null
 	PID=$(podman_pid "$NAME")
 	record_netns "$PID"
-	on_lan 34 icmp
+	on_lan 34
 	# A plain "podman restart", no option: the hook comes back from the configuration.
 	podman restart -t 2 "$NAME" >/dev/null
 	PID=$(podman_pid "$NAME")
