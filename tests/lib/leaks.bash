@@ -5,15 +5,18 @@
 # this file runs: bridges, veths and links enslaved to a bridge (engines' plumbing, and the labs'
 # parents), and links stacked on another lab's parent (such as the hook's host shim when another
 # file's containers ask for it), unless the link carries this file's names or sits on this
-# file's labs. The hook's own links are macvlans, so a leak of this file's hook calls cannot hide
-# in those exceptions, and the check stays right beside other files and engines.
+# file's labs; and macvlans named veth*, which Docker's own macvlan driver makes in the host for
+# a moment before it moves them into a container. The hook's own links are macvlans named lanN
+# or dfsN, so a leak of this file's hook calls cannot hide in those exceptions, and the check
+# stays right beside other files and engines.
 host_links() {
 	ip -d -j link show | jq -r --arg ours "$(our_name_re)" '.[]
 		| (.linkinfo.info_kind // "") as $kind
 		| (.link // "") as $lower
 		| select((.ifname | test($ours)) or ($lower | test($ours))
 			or (.master == null and $kind != "bridge" and $kind != "veth"
-				and ($lower | startswith("dfl-") | not)))
+				and ($lower | startswith("dfl-") | not)
+				and (($kind == "macvlan" and (.ifname | startswith("veth"))) | not)))
 		| "\(.ifindex) \(.ifname) \($kind) on \(if $lower == "" then "-" else $lower end)"' |
 		sort
 }
