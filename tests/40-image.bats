@@ -291,7 +291,7 @@ host_key_fingerprints() {
 	assert_contains "keyboard-interactive" "$output" "Permission denied (publickey)"
 }
 
-@test "host keys: made on first boot, different per container, kept across a restart" {
+@test "host keys: one Ed25519 key made on first boot, different per container, kept across a restart" {
 	local a b fa fb seen
 	a=$(cname hka)
 	b=$(cname hkb)
@@ -300,7 +300,9 @@ host_key_fingerprints() {
 
 	fa=$(host_key_fingerprints "$a")
 	fb=$(host_key_fingerprints "$b")
-	[ "$(wc -l <<<"$fa")" -eq 3 ] || flunk "expected rsa, ecdsa and ed25519 keys: $fa"
+	# One Ed25519 key: the others would cost seconds of CPU at every first boot.
+	[ "$(wc -l <<<"$fa")" -eq 1 ] && [[ $fa == *"(ED25519)" ]] ||
+		flunk "expected one ed25519 key: $fa"
 	[ "$(comm -12 <(sort <<<"$fa") <(sort <<<"$fb"))" = "" ] ||
 		flunk "containers share host keys: $fa"
 
