@@ -51,7 +51,7 @@ $(B)/flags: FORCE | $(B)
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 # dockerfly-runtime, the runc wrapper.
-RUNTIME := $(CORE) runargs hooks rtconf
+RUNTIME := $(CORE) caps runargs hooks rtconf
 RUNTIME_OBJ := $(RUNTIME:%=$(B)/%.o) $(B)/runtime.o
 
 all: $(B)/dockerfly-runtime

@@ -7,7 +7,7 @@
 #include "util.h"
 
 /* Keep those of @keep that the process has now, drop every other one, bounding set too. */
-static int caps_keep(const unsigned int *keep, size_t n, struct df_err *e)
+int caps_keep(const unsigned int *keep, size_t n, struct df_err *e)
 {
 	bool have[8] = {false};
 	bool setpcap;

@@ -3,6 +3,7 @@
 #define DF_CAPS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "err.h"
 
@@ -22,6 +23,9 @@
  */
 int caps_limit(bool attach, struct df_err *e);
 int caps_settings_read(bool attach, struct df_err *e);
+
+/* Keep those of the @n capabilities @keep that the process has, and no others. */
+int caps_keep(const unsigned int *keep, size_t n, struct df_err *e);
 int caps_enter_done(struct df_err *e);
 
 #endif

@@ -13,7 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <cap-ng.h>
 
+#include "caps.h"
 #include "hooks.h"
 #include "json.h"
 #include "log.h"
@@ -21,6 +26,7 @@
 #include "runargs.h"
 #include "sources.h"
 #include "spec.h"
+#include "util.h"
 
 /*
  * Set in the real runtime's environment. Seeing it on entry means the real runtime (a script,
@@ -90,6 +96,53 @@ static int add_hooks(const struct df_runargs *ra, const struct df_rtconf *c, str
 	return 0;
 }
 
+/*
+ * add_hooks() in a child that keeps nothing but the file access it needs: the wrapper itself
+ * must hand the real runtime every capability the engine gave it, but the parsing and
+ * rewriting of config.json, which the container's creator wrote, runs without them. The
+ * child's error message comes back through a pipe.
+ */
+static int add_hooks_confined(const struct df_runargs *ra, const struct df_rtconf *c,
+			      struct df_err *e)
+{
+	static const unsigned int keep[] = {CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE};
+	int pipefd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return df_fail(e, errno, "pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return df_fail(e, errno, "fork");
+	}
+	if (pid == 0) {
+		int r = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0
+				? df_fail(e, errno, "set no_new_privs")
+				: caps_keep(keep, ARRAY_SIZE(keep), e);
+
+		if (r == 0)
+			r = add_hooks(ra, c, e);
+		if (r < 0 && write(pipefd[1], e->msg, strlen(e->msg)) < 0)
+			_exit(2);
+		_exit(r < 0 ? 1 : 0);
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], e->msg, sizeof(e->msg) - 1);
+	close(pipefd[0]);
+	if (waitpid(pid, &status, 0) < 0)
+		return df_fail(e, errno, "wait for the config.json edit");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	e->msg[n > 0 ? n : 0] = '\0';
+	if (n <= 0)
+		snprintf(e->msg, sizeof(e->msg), "edit config.json: the child failed");
+	e->code = EIO;
+	return -EIO;
+}
+
 static int run(int argc, char **argv, struct df_err *e)
 {
 	struct df_runargs ra;
@@ -118,7 +171,7 @@ static int run(int argc, char **argv, struct df_err *e)
 	log_debug("real runtime %s", real);
 
 	if (runargs_creates(&ra)) {
-		r = add_hooks(&ra, &conf, e);
+		r = add_hooks_confined(&ra, &conf, e);
 		if (r < 0)
 			return r;
 	}
