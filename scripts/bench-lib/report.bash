@@ -35,6 +35,12 @@ paired() {
 		{ read -r m q1 q3; printf '%+.0f (%+.0f..%+.0f)' "$m" "$q1" "$q3"; }
 }
 
+# paired_med A B: the median of the per-round differences A[i] - B[i].
+paired_med() {
+	jq -nr --argjson a "$1" --argjson b "$2" "[range(0; [\$a, \$b | length] | min)
+		| \$a[.] - \$b[.]] | $JQ_STATS | .med"
+}
+
 # section NUMBER TITLE...: a heading row of the table, with the 1-minute load average of the
 # moment (the case has just run: it shows the machine's load during the case).
 section() {
@@ -63,10 +69,15 @@ note_row() {
 	printf '| | %s | | | | | | %s |\n' "$1" "$2" >>"$W/table.md"
 }
 
-# goal TEXT MEASURED HOLDS(1/0)
+# goal TEXT MEASURED HOLDS [HOLDS2]: HOLDS is 1 or 0; with a second estimate HOLDS2 of the same
+# goal, the two disagreeing make the verdict "not resolved": the difference is within noise.
 goal() {
 	local verdict=MISSED
-	[ "$3" = 1 ] && verdict=holds
+	if [ $# -ge 4 ] && [ "$3" != "$4" ]; then
+		verdict="not resolved (the two estimates disagree)"
+	elif [ "$3" = 1 ]; then
+		verdict=holds
+	fi
 	printf '| %s | %s | %s |\n' "$1" "$2" "$verdict" >>"$W/goals.md"
 }
 
