@@ -99,13 +99,15 @@ static int add_hooks(const struct df_runargs *ra, const struct df_rtconf *c, str
 /*
  * add_hooks() in a child that keeps nothing but the file access it needs: the wrapper itself
  * must hand the real runtime every capability the engine gave it, but the parsing and
- * rewriting of config.json, which the container's creator wrote, runs without them. The
- * child's error message comes back through a pipe.
+ * rewriting of config.json, which the container's creator wrote, runs without them, but for
+ * reading and writing files and keeping their owner and mode. The child's error message comes
+ * back through a pipe.
  */
 static int add_hooks_confined(const struct df_runargs *ra, const struct df_rtconf *c,
 			      struct df_err *e)
 {
-	static const unsigned int keep[] = {CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE};
+	static const unsigned int keep[] = {CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE, CAP_CHOWN,
+					    CAP_FOWNER};
 	int pipefd[2], status;
 	ssize_t n;
 	pid_t pid;
