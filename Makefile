@@ -139,7 +139,12 @@ BATS_FILES ?= $(sort $(wildcard tests/[0-9][0-9]-*.bats))
 integration: all
 	$(BATS) --timing --print-output-on-failure $(BATS_FILES)
 
-check: static unit fuzz-smoke integration
+# What the tests need on the machine: the Debian packages, containerd and dockerd running.
+deps:
+	scripts/install-deps
+	tests/lib/start-engines
+
+check: deps static unit fuzz-smoke integration
 
 install: all
 	install -d $(DESTDIR)$(LIBEXECDIR)/dockerfly
@@ -194,7 +199,7 @@ clean:
 -include $(wildcard $(B)/*.d)
 -include $(wildcard $(FB)/*.d)
 
-.PHONY: all unit integration check install fmt fmt-check clean
+.PHONY: all deps unit integration check install fmt fmt-check clean
 .PHONY: install-engines FORCE
 .PHONY: install-command demo
 .PHONY: fuzz fuzz-smoke static
