@@ -46,6 +46,14 @@ __attribute__((format(printf, 2, 0))) static void log_line(const char *level, co
 	log_line_text(level, line);
 }
 
+/* One syslog line at @prio; quietly nothing when no syslog daemon listens. */
+static void log_syslog(int prio, const char *line)
+{
+	openlog(log_prog, LOG_PID, LOG_DAEMON);
+	syslog(prio, "container %s: %s", log_container ? log_container : "?", line);
+	closelog();
+}
+
 void log_error(const char *fmt, ...)
 {
 	char line[1024];
@@ -56,9 +64,7 @@ void log_error(const char *fmt, ...)
 	va_end(ap);
 	log_line_text("", line);
 	/* Some runtimes (crun) drop a hook's stderr: the failure goes to syslog as well. */
-	openlog(log_prog, LOG_PID, LOG_DAEMON);
-	syslog(LOG_ERR, "container %s: %s", log_container ? log_container : "?", line);
-	closelog();
+	log_syslog(LOG_ERR, line);
 }
 
 void log_debug(const char *fmt, ...)
@@ -80,8 +86,5 @@ void log_audit(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-
-	openlog(log_prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
-	syslog(LOG_INFO, "container %s: %s", log_container ? log_container : "?", line);
-	closelog();
+	log_syslog(LOG_INFO, line);
 }
