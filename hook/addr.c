@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 
 #include "addr.h"
+#include "util.h"
 
 struct addr_parse {
 	const struct nlattr *local, *address;
@@ -51,16 +52,9 @@ static int addr_msg(const struct nlmsghdr *nlh, void *data)
 	if (!a || mnl_attr_get_payload_len(a) != addr_size(ifa->ifa_family))
 		return MNL_CB_OK;
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct addr_entry *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		t->v = v;
-		t->cap = cap;
+	if (df_grow((void **)&t->v, &t->cap, t->n, sizeof(*t->v)) < 0) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
 	}
 	ent = &t->v[t->n++];
 	memset(ent, 0, sizeof(*ent));

@@ -85,20 +85,12 @@ static int prepare_shims(struct run *run, struct df_err *e)
 	return 0;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* After a conflict seen at @start: wait a step and say whether to look again. */
 static bool ghost_wait(long start, const char *what)
 {
 	struct timespec step = {0, GHOST_STEP_MS * 1000000L};
 
-	if (now_ms() - start >= GHOST_WAIT_MS)
+	if (df_now_ms() - start >= GHOST_WAIT_MS)
 		return false;
 	log_debug("%s; waiting in case its holder is a container being torn down", what);
 	nanosleep(&step, NULL);
@@ -298,7 +290,7 @@ static int add_ipv4(struct run *run, const struct df_nic *nic, struct undo *u,
 		a[i] = v4[i].addr;
 	r = arp_open(&port, u->index, mac, e);
 	/* A pool moves on to another address at once; a fixed address may wait for a ghost. */
-	for (long start = now_ms(); r == 0;) {
+	for (long start = df_now_ms(); r == 0;) {
 		r = arp_probe(&port, a, n, nic->dad, e);
 		if (r != -EADDRINUSE || nic->addr_mode == DF_ADDR_POOL ||
 		    !ghost_wait(start, e->msg))
@@ -513,7 +505,7 @@ static void audit_nic(const struct df_nic *nic, const struct link_info *li)
 /* Up, once a ghost with the same MAC (mac=stable, just removed) has left the parent. */
 static int bring_up(struct run *run, const struct df_nic *nic, struct undo *u, struct df_err *e)
 {
-	long start = now_ms();
+	long start = df_now_ms();
 	int r;
 
 	while ((r = link_set_up(&run->cont, u->index, nic->ifname, e)) == -EADDRINUSE &&

@@ -14,14 +14,6 @@
 #define CLIENT_PORT 68
 #define SERVER_PORT 67
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int dhcpc_open(const char *ifname, struct df_err *e)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(CLIENT_PORT)};
@@ -66,7 +58,7 @@ static int wait_reply(int fd, const struct dhcp_client *c, enum dhcp_type want, 
 	uint8_t buf[DHCP_MSG_MAX];
 
 	for (;;) {
-		long left = deadline - now_ms();
+		long left = deadline - df_now_ms();
 		struct df_err ignored;
 		ssize_t n;
 		int p;
@@ -100,8 +92,8 @@ static int exchange(int fd, const struct dhcp_client *c, enum dhcp_type type, ui
 {
 	long wait = 250;
 
-	while (now_ms() < deadline) {
-		long until = now_ms() + wait;
+	while (df_now_ms() < deadline) {
+		long until = df_now_ms() + wait;
 		int got;
 
 		if (until > deadline)
@@ -139,7 +131,7 @@ static void lease_from(const struct dhcp_reply *r, struct dhcp_lease *l)
 int dhcpc_acquire(int fd, const struct dhcp_client *c, unsigned int timeout_ms,
 		  struct dhcp_lease *l, struct df_err *e)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = df_now_ms() + timeout_ms;
 	struct dhcp_reply offer = {0}, ack = {0};
 	int r;
 
@@ -167,7 +159,7 @@ int dhcpc_acquire(int fd, const struct dhcp_client *c, unsigned int timeout_ms,
 int dhcpc_renew(int fd, const struct dhcp_client *c, bool rebind, unsigned int timeout_ms,
 		struct dhcp_lease *l, struct df_err *e)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = df_now_ms() + timeout_ms;
 	uint32_t ciaddr, to;
 	struct dhcp_reply ack = {0};
 	int r;

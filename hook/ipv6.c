@@ -77,14 +77,6 @@ void ipv6_restore(struct ipv6_tuning *t)
 	t->changed = false;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* 1 when all are settled, 0 when some are still tentative, or a negative error. */
 static int dad_state(struct nl *nl, int index, const struct df_prefix *addrs, unsigned int n,
 		     struct df_err *e)
@@ -120,18 +112,18 @@ int ipv6_wait_dad(struct nl *nl, int index, const struct df_prefix *addrs, unsig
 		  enum df_dad mode, struct df_err *e)
 {
 	/* Quick: 50 ms of DAD; strict: up to 1 s of delay and 1 s per probe by default. */
-	long limit = mode == DF_DAD_STRICT ? 5000 : 1000, start = now_ms();
+	long limit = mode == DF_DAD_STRICT ? 5000 : 1000, start = df_now_ms();
 	struct timespec tick = {0, 5 * 1000 * 1000};
 	int r;
 
 	if (!n || mode == DF_DAD_OFF)
 		return 0;
 	while ((r = dad_state(nl, index, addrs, n, e)) == 0) {
-		if (now_ms() - start > limit)
+		if (df_now_ms() - start > limit)
 			return df_fail(e, ETIMEDOUT, "IPv6 duplicate address detection");
 		nanosleep(&tick, NULL);
 	}
 	if (r > 0)
-		log_debug("IPv6 DAD (%s) done in %ld ms", dad_name(mode), now_ms() - start);
+		log_debug("IPv6 DAD (%s) done in %ld ms", dad_name(mode), df_now_ms() - start);
 	return r < 0 ? r : 0;
 }

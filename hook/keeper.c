@@ -35,14 +35,6 @@ struct kept {
 	bool live;
 };
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int pidfd_open_(pid_t pid)
 {
 	return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -52,7 +44,7 @@ static int pidfd_open_(pid_t pid)
 static long next_event(const struct kept *k)
 {
 	long t1 = k->bound + 1000L * k->n.lease.t1, t2 = k->bound + 1000L * k->n.lease.t2;
-	long end = k->bound + 1000L * k->n.lease.lease, now = now_ms();
+	long end = k->bound + 1000L * k->n.lease.lease, now = df_now_ms();
 
 	if (now < t1)
 		return t1;
@@ -65,7 +57,7 @@ static long next_event(const struct kept *k)
 static void new_xid(struct dhcp_client *c)
 {
 	if (getrandom(&c->xid, sizeof(c->xid), 0) != sizeof(c->xid))
-		c->xid = (uint32_t)now_ms() * 2654435761u;
+		c->xid = (uint32_t)df_now_ms() * 2654435761u;
 }
 
 /* After a NAK: a new lease from scratch, its address, and its router as default route. */
@@ -90,14 +82,14 @@ static void rediscover(struct kept *k, struct nl *nl)
 		return;
 	}
 	log_audit("%s: new DHCP lease after a NAK", k->n.ifname);
-	k->bound = now_ms();
+	k->bound = df_now_ms();
 	k->retry = 0;
 }
 
 /* Renew (before T2) or rebind (after) one lease; on an ACK refresh the address's lifetime. */
 static void renew(struct kept *k, struct nl *nl)
 {
-	long now = now_ms(), t2 = k->bound + 1000L * k->n.lease.t2;
+	long now = df_now_ms(), t2 = k->bound + 1000L * k->n.lease.t2;
 	long end = k->bound + 1000L * k->n.lease.lease;
 	struct df_err e;
 	bool rebind = now >= t2;
@@ -113,7 +105,7 @@ static void renew(struct kept *k, struct nl *nl)
 	if (r == 0)
 		r = addr_add_lease(nl, k->n.index, &k->n.lease.addr, k->n.lease.lease, true, &e);
 	if (r == 0) {
-		k->bound = now_ms();
+		k->bound = df_now_ms();
 		k->retry = 0;
 		return;
 	}
@@ -147,7 +139,7 @@ static void release_all_leases(struct kept *k, unsigned int n)
 /* How long to sleep until @next (ms, monotonic); -1 (no event) means until woken. */
 static int wait_for(long next)
 {
-	long left = next - now_ms();
+	long left = next - df_now_ms();
 
 	if (next < 0)
 		return -1;
@@ -160,7 +152,7 @@ static void keep(struct kept *k, unsigned int n, int pidfd, int sigfd, struct nl
 	struct pollfd pfd[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = sigfd, .events = POLLIN}};
 
 	for (;;) {
-		long next = -1, now = now_ms();
+		long next = -1, now = df_now_ms();
 		bool any = false;
 
 		for (unsigned int i = 0; i < n; i++) {
@@ -221,7 +213,7 @@ static void keeper_main(const char *pidfile, const struct keeper_nic *nics, unsi
 	pidfd = 3;
 	ready = 4;
 	for (unsigned int i = 0; i < n; i++) {
-		k[i] = (struct kept){.n = nics[i], .bound = now_ms(), .live = true};
+		k[i] = (struct kept){.n = nics[i], .bound = df_now_ms(), .live = true};
 		k[i].fd = dhcpc_open(nics[i].ifname, &e);
 		if (k[i].fd < 0)
 			_exit(1);

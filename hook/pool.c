@@ -246,7 +246,7 @@ static int leases_read(const char *path, struct leases *ls, struct df_err *e)
 	return 0;
 }
 
-/* Write the leases still held (and @keep_all: every one) back, atomically. */
+/* Write the leases @ls back, atomically. */
 static int leases_write(const char *path, const struct leases *ls, struct df_err *e)
 {
 	/* The longest line: 15 + 128 + 20 + 20 characters, three blanks and a newline. */

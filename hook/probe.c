@@ -23,21 +23,13 @@ struct schedule {
 	long end;
 };
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A uniformly spread delay in [lo, hi) ms. */
 static long random_ms(long lo, long hi)
 {
 	unsigned int r = 0;
 
 	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-		r = (unsigned int)now_ms();
+		r = (unsigned int)df_now_ms();
 	return lo + (long)(r % (unsigned int)(hi - lo));
 }
 
@@ -178,14 +170,14 @@ int arp_probe(struct arp_port *p, const struct df_addr *addrs, unsigned int n, e
 	static const unsigned char any[4];
 	struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
 	struct schedule s;
-	long start = now_ms();
+	long start = df_now_ms();
 	int sent = 0;
 
 	if (!n || mode == DF_DAD_OFF)
 		return 0;
 	make_schedule(mode, &s);
 	for (;;) {
-		long t = now_ms() - start, next = sent < PROBES ? s.send[sent] : s.end;
+		long t = df_now_ms() - start, next = sent < PROBES ? s.send[sent] : s.end;
 		int r;
 
 		if (sent < PROBES && t >= next) {
@@ -209,7 +201,7 @@ int arp_probe(struct arp_port *p, const struct df_addr *addrs, unsigned int n, e
 		}
 	}
 	log_debug("ARP probe (%s) found no other holder in %ld ms", dad_name(mode),
-		  now_ms() - start);
+		  df_now_ms() - start);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <linux/rtnetlink.h>
 
 #include "route.h"
+#include "util.h"
 
 struct route_parse {
 	const struct rtmsg *rtm;
@@ -52,21 +53,6 @@ static int route_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static int table_grow(struct route_table *t)
-{
-	size_t cap = t->cap ? t->cap * 2 : 16;
-	struct route_entry *v;
-
-	if (t->n < t->cap)
-		return 0;
-	v = realloc(t->v, cap * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	t->v = v;
-	t->cap = cap;
-	return 0;
-}
-
 static int route_msg(const struct nlmsghdr *nlh, void *data)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
@@ -89,7 +75,7 @@ static int route_msg(const struct nlmsghdr *nlh, void *data)
 	rt.dst.len = rtm->rtm_dst_len;
 	rt.protocol = rtm->rtm_protocol;
 	rt.scope = rtm->rtm_scope;
-	if (table_grow(t) < 0) {
+	if (df_grow((void **)&t->v, &t->cap, t->n, sizeof(*t->v)) < 0) {
 		errno = ENOMEM;
 		return MNL_CB_ERROR;
 	}
