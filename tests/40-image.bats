@@ -348,6 +348,27 @@ host_key_fingerprints() {
 	assert_eq "exit code" 143 "$(docker inspect -f '{{.State.ExitCode}}' "$c")"
 }
 
+@test "names: empty /etc/hosts and resolv.conf are filled at boot, the engine's are kept" {
+	local d="$BATS_TEST_TMPDIR"
+	: >"$d/hosts"
+	: >"$d/resolv.conf"
+	docker run --rm --label "$KEY_LABEL=$TAG" --network none --hostname names1 \
+		-v "$d/hosts:/etc/hosts" -v "$d/resolv.conf:/etc/resolv.conf" \
+		-e NAMESERVERS="198.18.0.53 fd18::53" -e SEARCH_DOMAINS="lab.test example.test" \
+		"$IMAGE" true
+	assert_eq "hosts" "127.0.0.1 localhost|127.0.1.1 names1|::1 localhost ip6-localhost \
+ip6-loopback|ff02::1 ip6-allnodes|ff02::2 ip6-allrouters" "$(tr '\t' ' ' <"$d/hosts" | paste -sd '|')"
+	assert_eq "resolv.conf" "nameserver 198.18.0.53|nameserver fd18::53|search lab.test \
+example.test" "$(paste -sd '|' "$d/resolv.conf")"
+
+	# Docker's own files (networking not disabled) stay as Docker wrote them.
+	run docker run --rm --label "$KEY_LABEL=$TAG" --network none --hostname names2 \
+		-e NAMESERVERS=198.18.0.53 "$IMAGE" sh -c 'cat /etc/hosts; echo =; cat /etc/resolv.conf'
+	assert_eq "status" 0 "$status"
+	[[ $output != *names2* ]] || flunk "Docker's /etc/hosts was changed: $output"
+	[[ $output != *198.18.0.53* ]] || flunk "Docker's /etc/resolv.conf was changed: $output"
+}
+
 runs_sleep() {
 	docker exec "$1" pgrep -x sleep >/dev/null 2>&1
 }
