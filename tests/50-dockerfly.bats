@@ -236,6 +236,49 @@ containers_named() {
 	in_peer LAB ping -c 1 -W 2 "$LAB_NET4.10"
 }
 
+@test "docker: run disables Docker's networking; the machine names itself and the host's DNS" {
+	local name pid want ns
+	name=$(m nd)
+	"$DF" run "$name" --ip "$LAB_NET4.12"
+	assert_eq "Docker's view" "true none" \
+		"$(docker inspect -f '{{.Config.NetworkDisabled}} {{.HostConfig.NetworkMode}}' "$name")"
+	# No sandbox of Docker's: an empty namespace of runc's with the hook's NIC in it.
+	pid=$(docker inspect -f '{{.State.Pid}}' "$name")
+	assert_eq "links" "lan0 lo" \
+		"$(nsenter -t "$pid" -n ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' |
+			sort | xargs)"
+	assert_eq "sandbox key" "" "$(docker inspect -f '{{.NetworkSettings.SandboxKey}}' "$name")"
+
+	run docker exec "$name" getent hosts localhost "$name"
+	assert_eq "getent status" 0 "$status"
+	assert_contains "the machine's own name" "$output" "127.0.1.1       $name"
+	# The host's name servers, but for loopback ones, as "docker run" copies them.
+	want=$(awk '$1 == "nameserver" && $2 !~ /^127\./ && $2 != "::1" { print $2 }' \
+		/etc/resolv.conf | xargs)
+	ns=$(docker exec "$name" awk '$1 == "nameserver" { print $2 }' /etc/resolv.conf | xargs)
+	assert_eq "name servers" "$want" "$ns"
+	run peer_ssh "$name" true
+	assert_eq "ssh status" 0 "$status"
+}
+
+@test "docker: with options after --, or another docker context, run is docker run's way" {
+	local name pid
+	name=$(m dr)
+	"$DF" run "$name" --ip "$LAB_NET4.13" -- --label dockerfly.test=extra --memory 256m
+	assert_eq "Docker's view" "false none extra 268435456" \
+		"$(docker inspect -f '{{.Config.NetworkDisabled}} {{.HostConfig.NetworkMode}} {{index
+			.Config.Labels "dockerfly.test"}} {{.HostConfig.Memory}}' "$name")"
+	pid=$(docker inspect -f '{{.State.Pid}}' "$name")
+	nsenter -t "$pid" -n ip -4 -o addr show dev lan0 | grep -q "inet $LAB_NET4.13/24" ||
+		flunk "no $LAB_NET4.13 on lan0"
+	run peer_ssh "$name" true
+	assert_eq "ssh status" 0 "$status"
+	"$DF" rm -f "$name"
+
+	DOCKER_CONTEXT=default "$DF" run "$name" --ip "$LAB_NET4.13"
+	assert_eq "NetworkDisabled" false "$(docker inspect -f '{{.Config.NetworkDisabled}}' "$name")"
+}
+
 @test "docker: stop takes the NIC away, start brings it back, same MAC; rm refuses a running one" {
 	local name row mac
 	name=$(m stst)
@@ -428,6 +471,8 @@ containers_named() {
 	"$DF" run "$a" --ip "$LAB_NET4.90,$NET6::90"
 	run --separate-stderr "$DF" run "$b" --ip "$LAB_NET4.90"
 	one_error "dockerfly: run $b: address $LAB_NET4.90 is taken by machine $a (docker)"
+	# Docker made the container while the engines were asked: it is gone again.
+	assert_eq "containers left" "" "$(containers_named "$b")"
 	run --separate-stderr "$DF" run "$b" --ip "$LAB_NET4.91,${NET6^^}::90"
 	one_error "address $NET6::90 is taken by machine $a"
 	"$DF" stop "$a"
