@@ -6,6 +6,7 @@
 # defaults file and Podman's containers.conf are this file's too.
 
 load helper
+load lib/dhcp
 
 setup_file() {
 	common_setup_file
@@ -279,6 +280,28 @@ containers_named() {
 	assert_eq "NetworkDisabled" false "$(docker inspect -f '{{.Config.NetworkDisabled}}' "$name")"
 }
 
+@test "docker: run --ip dhcp takes a lease from the LAN's server; ls and ssh use it" {
+	local name addr
+	name=$(m dh)
+	dh_dnsmasq 100 150
+	run --separate-stderr "$DF" run "$name" --ip dhcp
+	assert_eq "run status" 0 "$status"
+	[[ $output =~ ^$name:\ dhcp\ \(($LAB_NET4\.[0-9]+)/24\)\ on\ $LAB_PARENT\ \(docker\)$ ]] ||
+		flunk "run output: $output"
+	addr=${BASH_REMATCH[1]}
+	dh_in_range "$addr" 100 150 || flunk "address $addr is not in the server's range"
+	assert_eq "DOCKERFLY_IP" "DOCKERFLY_IP=dhcp" "$(docker inspect -f \
+		'{{range .Config.Env}}{{println .}}{{end}}' "$name" | grep '^DOCKERFLY_IP=')"
+	# No default gateway of the defaults file: the server's router is the route.
+	assert_eq "DOCKERFLY_GATEWAY" "" "$(docker inspect -f \
+		'{{range .Config.Env}}{{println .}}{{end}}' "$name" | grep '^DOCKERFLY_GATEWAY=' || true)"
+	assert_eq "ls addresses" "$addr/24" "$(field 4 "$(ls_row "$name")")"
+	run peer_ssh "$name" 'ip -4 route show default'
+	assert_eq "ssh status" 0 "$status"
+	assert_contains "route from the server" "$output" "default via $LAB_GW4 dev lan0"
+	dh_lease "$addr" | grep -q " $name " || flunk "no lease of $name for $addr: $(cat "$DH_LEASES")"
+}
+
 @test "docker: stop takes the NIC away, start brings it back, same MAC; rm refuses a running one" {
 	local name row mac
 	name=$(m stst)
@@ -548,6 +571,12 @@ containers_named() {
 	one_error "--ip $LAB_NET4.10: prefix length \"33\" is not 1..32"
 	run --separate-stderr "$DF" run "$x" --ip "$LAB_NET4.10,,$LAB_NET4.11"
 	one_error "empty address in the list"
+	run --separate-stderr "$DF" run "$x" --ip "dhcp,$LAB_NET4.10"
+	one_error "dockerfly: --ip \"dhcp,$LAB_NET4.10\": a static IPv4 address beside dhcp"
+	run --separate-stderr "$DF" run "$x" --ip "dhcp,pool:lab"
+	one_error "more than one of dhcp and pool:NAME"
+	run --separate-stderr "$DF" run "$x" --ip "pool:../x"
+	one_error "dockerfly: --ip: bad pool name in \"pool:../x\""
 	run --separate-stderr "$DF" run "$x" --ip "$LAB_NET4.10" --gateway router
 	one_error 'gateway "router" is not an IPv4 or IPv6 address'
 	run --separate-stderr "$DF" run "$x" --ip "$LAB_NET4.10" --parent nosuch0
