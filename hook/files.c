@@ -111,3 +111,23 @@ int lock_file(const char *path, struct df_err *e)
 	}
 	return fd;
 }
+
+unsigned long long proc_start_time(long pid)
+{
+	char path[64], buf[1024], *p;
+	_cleanup_fd_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name may hold blanks and parentheses: count fields from the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || !p[1] || p[2] == 'Z' || p[2] == 'X')
+		return 0;
+	for (int field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}

@@ -37,4 +37,11 @@ int write_atomic(const char *path, const char *data, size_t len, mode_t mode, bo
 /* Open (creating) @path and take an exclusive flock on it. Returns the fd; closing unlocks. */
 int lock_file(const char *path, struct df_err *e);
 
+/*
+ * The start time of process @pid (field 22 of its stat), or 0 when it does not run: a zombie
+ * waiting for its parent to reap it has stopped running as much as a reaped one. With the pid
+ * it names one run of a process, for records that may outlive it.
+ */
+unsigned long long proc_start_time(long pid);
+
 #endif

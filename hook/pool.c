@@ -158,36 +158,12 @@ static int def_load(const char *name, struct pool_def *d, struct df_err *e)
 	return 0;
 }
 
-/*
- * The start time of process @pid (field 22 of its stat), or 0 when it does not run: a zombie
- * waiting for its parent to reap it has stopped running as much as a reaped one.
- */
-static unsigned long long start_time(long pid)
-{
-	char path[64], buf[1024], *p;
-	_cleanup_fd_ int fd = -1;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* The command name may hold blanks and parentheses: count fields from the last ')'. */
-	p = strrchr(buf, ')');
-	if (!p || !p[1] || p[2] == 'Z' || p[2] == 'X')
-		return 0;
-	for (int field = 2; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	return p ? strtoull(p + 1, NULL, 10) : 0;
-}
-
 /* Is lease @l still held: its container's init runs, or its LAN hold has not expired? */
 static bool held(const struct lease *l)
 {
 	if (!strcmp(l->id, "-"))
 		return (unsigned long long)time(NULL) < l->start;
-	return l->pid > 0 && start_time(l->pid) == l->start;
+	return l->pid > 0 && proc_start_time(l->pid) == l->start;
 }
 
 /* Split "ADDR ID PID START" into @addr and @l; numbers in decimal, nothing after them. */
@@ -380,7 +356,7 @@ static int pick(const struct pool_def *d, struct leases *ls, const char *id, pid
 			l->addr = a;
 			snprintf(l->id, sizeof(l->id), "%s", id);
 			l->pid = pid;
-			l->start = start_time(pid);
+			l->start = proc_start_time(pid);
 			fill_lease(d, a, out);
 			return 1;
 		}
@@ -404,7 +380,7 @@ int pool_allocate(const char *name, const char *parent, const char *id, pid_t pi
 		r = df_invalid(e, "pool %s is for parent %s, not %s", name, d.parent, parent);
 	if (r < 0)
 		return r;
-	if (!start_time(pid))
+	if (!proc_start_time(pid))
 		return df_fail(e, ESRCH, "pool %s: container pid %d", name, (int)pid);
 	if (strlen(id) >= sizeof(ls.v[0].id))
 		return df_invalid(e, "pool %s: container id longer than %zu characters", name,
