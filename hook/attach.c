@@ -76,7 +76,7 @@ static int prepare_shims(struct run *run, struct df_err *e)
 
 		if (!nic->used || !nic->host_route)
 			continue;
-		r = shim_prepare(&run->host, nic, run->id, run->conf, e);
+		r = shim_prepare(&run->host, nic, run->id, run->pid, run->conf, e);
 		if (r < 0)
 			return df_err_prefix(e, "%s", nic->ifname);
 		run->undo[n].shim = true;
@@ -551,7 +551,7 @@ static int attach_nic(struct run *run, const struct df_nic *nic, struct undo *u,
 	if (r < 0)
 		return r;
 
-	r = shim_attach(&run->host, &u->eff, run->id, run->conf, e);
+	r = shim_attach(&run->host, &u->eff, run->id, run->pid, run->conf, e);
 	if (r < 0)
 		return r;
 

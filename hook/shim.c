@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -142,9 +147,11 @@ static struct route_entry host_route(const struct df_addr *dst, int shim, const 
 }
 
 /*
- * Which container a host route belongs to: /run/dockerfly/routes/SHIM-ADDR holds its id. The
- * same address may pass from a stopped container to a new one before the old one's poststop
- * runs; that poststop must then leave the route alone.
+ * Which container a host route belongs to: /run/dockerfly/routes/SHIM-ADDR holds its id and
+ * its init's pid and start time ("ID PID START"). The same address may pass from a stopped
+ * container to a new one before the old one's poststop runs; that poststop must then leave the
+ * route alone. A container whose hook was killed mid-attach has no poststop at all: its routes
+ * go when the next container routes through the shim (drop_if_gone).
  */
 static int owner_path(int shim, const struct df_addr *a, char *path, size_t size, struct df_err *e)
 {
@@ -154,34 +161,148 @@ static int owner_path(int shim, const struct df_addr *a, char *path, size_t size
 	return run_path(path, size, "routes", name, "", e);
 }
 
+/*
+ * Read an owner file: the id into @id, and the pid and start time (0 in records without them,
+ * or with anything else after the id).
+ */
+static bool read_owner(const char *path, char id[160], long *pid, unsigned long long *start)
+{
+	char line[200], *p, *end;
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	*pid = 0;
+	*start = 0;
+	if (!f)
+		return false;
+	p = fgets(line, sizeof(line), f);
+	fclose(f);
+	if (!p)
+		return false;
+	line[strcspn(line, "\n")] = '\0';
+	n = strcspn(line, " ");
+	if (n == 0 || n >= 160)
+		return false;
+	memcpy(id, line, n);
+	id[n] = '\0';
+	if (!line[n])
+		return true;
+	errno = 0;
+	*pid = strtol(line + n + 1, &end, 10);
+	if (*end == ' ')
+		*start = strtoull(end + 1, &end, 10);
+	if (errno || *end || *pid <= 0 || !*start) {
+		*pid = 0;
+		*start = 0;
+	}
+	return true;
+}
+
 static bool owned_by_other(int shim, const struct df_addr *a, const char *id)
 {
 	char path[600], owner[160];
+	unsigned long long start;
 	struct df_err e;
-	FILE *f;
-	bool other = false;
+	long pid;
 
-	if (owner_path(shim, a, path, sizeof(path), &e) < 0)
+	if (owner_path(shim, a, path, sizeof(path), &e) < 0 ||
+	    !read_owner(path, owner, &pid, &start))
 		return false;
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (fgets(owner, sizeof(owner), f)) {
-		owner[strcspn(owner, "\n")] = '\0';
-		other = strcmp(owner, id) != 0;
-	}
-	fclose(f);
-	if (!other)
-		unlink(path);
-	return other;
+	if (strcmp(owner, id) != 0)
+		return true;
+	unlink(path);
+	return false;
 }
 
-static int add_routes(struct nl *host, const struct df_nic *nic, const char *id, int shim,
-		      const struct df_addr *src, struct df_err *e)
-{
+/* One record of /run/dockerfly/routes, as each_record reads it. */
+struct route_record {
+	int shim;
+	struct df_addr addr;
 	char path[600];
-	int r;
+	char owner[160];
+	long pid;
+	unsigned long long start;
+};
 
+/* Call @fn for each record of an IPv4 address through shim @shim (any shim when @shim is 0). */
+static void each_record(struct nl *host, int shim,
+			void (*fn)(struct nl *host, const struct route_record *rec,
+				   const void *data),
+			const void *data)
+{
+	char dir_path[600], *slash;
+	struct dirent *d;
+	struct df_err e;
+	DIR *dir;
+
+	if (owner_path(0, &(struct df_addr){.family = AF_INET}, dir_path, sizeof(dir_path), &e) < 0)
+		return;
+	slash = strrchr(dir_path, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	dir = opendir(dir_path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		struct route_record rec = {.addr = {.family = AF_INET}};
+		char *end;
+		long index;
+
+		if (strncmp(d->d_name, "dfs", 3))
+			continue;
+		index = strtol(d->d_name + 3, &end, 10);
+		if (*end != '-' || index <= 0 || index > INT_MAX || (shim && index != shim))
+			continue;
+		rec.shim = (int)index;
+		if (inet_pton(AF_INET, end + 1, rec.addr.bytes) != 1 ||
+		    owner_path(rec.shim, &rec.addr, rec.path, sizeof(rec.path), &e) < 0 ||
+		    !read_owner(rec.path, rec.owner, &rec.pid, &rec.start))
+			continue;
+		fn(host, &rec, data);
+	}
+	closedir(dir);
+}
+
+/* A record whose container's init no longer runs: its route and the record go. */
+static void drop_if_gone(struct nl *host, const struct route_record *rec, const void *data)
+{
+	char text[DF_ADDR_STRLEN];
+	unsigned long long now;
+	struct route_entry rt;
+	struct df_err e;
+
+	(void)data;
+	/* Records without a pid (older ones) are left alone. */
+	if (rec->pid <= 0)
+		return;
+	now = proc_start_time(rec->pid);
+	if (now && now == rec->start)
+		return;
+	log_debug("host route %s of container %s: its init is gone, removing it",
+		  addr_str(&rec->addr, text), rec->owner);
+	rt = host_route(&rec->addr, rec->shim, NULL);
+	route_del(host, &rt, &e);
+	unlink(rec->path);
+}
+
+/* A record of container @data whose shim went with its parent: only the record is left. */
+static void drop_if_owner(struct nl *host, const struct route_record *rec, const void *data)
+{
+	(void)host;
+	if (!strcmp(rec->owner, data))
+		unlink(rec->path);
+}
+
+static int add_routes(struct nl *host, const struct df_nic *nic, const char *id, pid_t pid,
+		      int shim, const struct df_addr *src, struct df_err *e)
+{
+	char path[600], owner[220];
+	int r, n;
+
+	n = snprintf(owner, sizeof(owner), "%s %ld %llu\n", id, (long)pid, proc_start_time(pid));
+	if (n < 0 || (size_t)n >= sizeof(owner))
+		return df_fail(e, ENAMETOOLONG, "host route: container id '%s' is too long", id);
 	for (unsigned int i = 0; i < nic->n_addrs; i++) {
 		struct route_entry rt = host_route(&nic->addrs[i].addr, shim, src);
 
@@ -192,7 +313,7 @@ static int add_routes(struct nl *host, const struct df_nic *nic, const char *id,
 		if (r == 0)
 			r = owner_path(shim, &nic->addrs[i].addr, path, sizeof(path), e);
 		if (r == 0)
-			r = write_atomic(path, id, strlen(id), 0600, false, e);
+			r = write_atomic(path, owner, (size_t)n, 0600, false, e);
 		if (r < 0)
 			return df_err_prefix(e, "host route");
 	}
@@ -209,7 +330,7 @@ static bool has_ipv4(const struct df_nic *nic)
 }
 
 /* Make or find the shim, set its address, and route @nic's IPv4 addresses through it. */
-static int shim_routes(struct nl *host, const struct df_nic *nic, const char *id,
+static int shim_routes(struct nl *host, const struct df_nic *nic, const char *id, pid_t pid,
 		       const struct df_conf *conf, bool make, struct df_err *e)
 {
 	_cleanup_fd_ int lock = -1;
@@ -227,33 +348,34 @@ static int shim_routes(struct nl *host, const struct df_nic *nic, const char *id
 	shim = make ? ensure_shim(host, &parent, e) : find_shim(host, &parent, e);
 	if (shim < 0 || !has_ipv4(nic))
 		return shim < 0 ? shim : 0;
+	each_record(host, shim, drop_if_gone, NULL);
 	r = source_address(host, nic, parent.index, conf, &src, &on_shim, e);
 	if (r == 0 && on_shim)
 		r = shim_address(host, shim, &src, e);
 	if (r == 0)
-		r = add_routes(host, nic, id, shim, &src, e);
+		r = add_routes(host, nic, id, pid, shim, &src, e);
 	return r;
 }
 
-int shim_prepare(struct nl *host, const struct df_nic *nic, const char *id,
+int shim_prepare(struct nl *host, const struct df_nic *nic, const char *id, pid_t pid,
 		 const struct df_conf *conf, struct df_err *e)
 {
 	int r;
 
 	if (!nic->host_route)
 		return 0;
-	r = shim_routes(host, nic, id, conf, true, e);
+	r = shim_routes(host, nic, id, pid, conf, true, e);
 	if (r < 0)
 		shim_release(host, nic, id, conf, NULL);
 	return r;
 }
 
-int shim_attach(struct nl *host, const struct df_nic *nic, const char *id,
+int shim_attach(struct nl *host, const struct df_nic *nic, const char *id, pid_t pid,
 		const struct df_conf *conf, struct df_err *e)
 {
 	if (!nic->host_route || !has_ipv4(nic))
 		return 0;
-	return shim_routes(host, nic, id, conf, false, e);
+	return shim_routes(host, nic, id, pid, conf, false, e);
 }
 
 /* Is any host route still going through shim @index? */
@@ -278,12 +400,16 @@ static int remove_routes(struct nl *host, const struct df_nic *nic, const char *
 	char name[IFNAMSIZ];
 	int r;
 
-	/* A parent that is gone took its shim and the routes with it. */
-	if (link_get(host, nic->parent, &parent, e) < 0)
+	/* A parent that is gone took its shim and the routes with it; the records stay to go. */
+	if (link_get(host, nic->parent, &parent, e) < 0) {
+		each_record(host, 0, drop_if_owner, id);
 		return 0;
+	}
 	shim_name(parent.index, name);
-	if (link_get(host, name, &shim, e) < 0)
+	if (link_get(host, name, &shim, e) < 0) {
+		each_record(host, 0, drop_if_owner, id);
 		return 0;
+	}
 	for (unsigned int i = 0; i < nic->n_addrs; i++) {
 		struct route_entry rt = host_route(&nic->addrs[i].addr, shim.index, NULL);
 

@@ -2,6 +2,8 @@
 #ifndef DF_SHIM_H
 #define DF_SHIM_H
 
+#include <sys/types.h>
+
 #include "conf.h"
 #include "nl.h"
 #include "settings.h"
@@ -23,12 +25,14 @@
 /*
  * Before the hook enters the container's namespace: make sure the parent's shim exists (IPv6
  * off, up, with the configured address) and route @nic's static IPv4 addresses through it.
+ * The routes are recorded as container @id's, whose init is @pid. Routes through the shim
+ * whose container's init no longer runs (a hook killed mid-attach runs no poststop) go.
  */
-int shim_prepare(struct nl *host, const struct df_nic *nic, const char *id,
+int shim_prepare(struct nl *host, const struct df_nic *nic, const char *id, pid_t pid,
 		 const struct df_conf *conf, struct df_err *e);
 
 /* After the NIC is configured: route all of @nic's IPv4 addresses, dynamic ones too. */
-int shim_attach(struct nl *host, const struct df_nic *nic, const char *id,
+int shim_attach(struct nl *host, const struct df_nic *nic, const char *id, pid_t pid,
 		const struct df_conf *conf, struct df_err *e);
 
 /*

@@ -410,6 +410,31 @@ ctr_stopped() {
 	host_reaches "$CTR" "$LAB_NET4.10" "$LAB_NET4.2"
 }
 
+# A hook killed mid-attach (by the runtime's hook timeout) gets no poststop: its host route
+# would stay, and keep the shim, for ever. The next container that routes through the shim
+# takes it away, its init being gone.
+@test "host-route: a route whose container's init is gone goes at the next attach" {
+	local id
+	cz_conf "host-route = on" "shim-address.$LAB_PARENT = $LAB_NET4.2"
+	netns_proc
+	id=$(ctr_id hrgone)
+	cz_hook prestart "$NS_PID" "$id" "dockerfly.parent=$LAB_PARENT" \
+		"dockerfly.ip=$LAB_NET4.12/24"
+	assert_eq "hook status" 0 "$status"
+	assert_contains "host route" "$(ip -4 -o route show "$LAB_NET4.12/32")" "dev $CZ_SHIM "
+	# The stand-in's init goes, and no poststop runs.
+	stop_pid "$NS_PID"
+	assert_contains "host route after its init" "$(ip -4 -o route show "$LAB_NET4.12/32")" \
+		"dev $CZ_SHIM "
+
+	cz_ctr hrnext "dockerfly.parent=$LAB_PARENT" "dockerfly.ip=$LAB_NET4.10/24"
+	host_reaches "$CTR" "$LAB_NET4.10" "$LAB_NET4.2"
+	assert_eq "the gone container's host route" "" "$(ip -4 -o route show "$LAB_NET4.12/32")"
+	run ctr_delete "$CTR"
+	assert_eq "delete (poststop)" 0 "$status"
+	host_route_gone
+}
+
 @test "host-route with no shim address and no address on the parent fails clearly, leaves nothing" {
 	local id msg
 	cz_conf "host-route = on"

@@ -196,6 +196,25 @@ one_error_line() {
 	assert_eq "run directory (lock files aside)" "" "$(run_dir_extra)"
 }
 
+@test "a parent gone under a host-routed container: its poststop leaves no route record" {
+	local id state
+	test_lab_up B b $((DFT_FILE_NET + 101))
+	export DOCKERFLY_CONF="$BATS_TEST_TMPDIR/dockerfly.conf"
+	printf '%s\n' "host-route = on" "shim-address.$B_PARENT = $B_NET4.2" >"$DOCKERFLY_CONF"
+	netns_proc
+	id=$(ctr_id hrparent)
+	state=$(hook_state "$id" "$NS_PID" /nonexistent "dockerfly.parent=$B_PARENT" \
+		"dockerfly.ip=$B_NET4.10/24" dockerfly.dad=off)
+	"$DOCKERFLY_HOOK" prestart <<<"$state"
+	run_dir_extra | grep -q '^routes/' || flunk "no route record: $(run_dir_extra)"
+
+	# The parent goes, and its shim and the route with it; then the container stops.
+	"$LAB" down "$B_NAME"
+	stop_pid "$NS_PID"
+	"$DOCKERFLY_HOOK" poststop <<<"$state"
+	assert_eq "run directory (lock files aside)" "" "$(run_dir_extra)"
+}
+
 @test "a container whose init died before the hook ran: a clear error, no link left" {
 	local pid links
 	dh_stand_in dead dead
