@@ -577,6 +577,8 @@ containers_named() {
 	one_error "more than one of dhcp and pool:NAME"
 	run --separate-stderr "$DF" run "$x" --ip "pool:../x"
 	one_error "dockerfly: --ip: bad pool name in \"pool:../x\""
+	run --separate-stderr "$DF" attach "$x" --ip dhcp
+	one_error "dockerfly: attach $x: --ip dhcp: attach takes static addresses only"
 	run --separate-stderr "$DF" run "$x" --ip "$LAB_NET4.10" --gateway router
 	one_error 'gateway "router" is not an IPv4 or IPv6 address'
 	run --separate-stderr "$DF" run "$x" --ip "$LAB_NET4.10" --parent nosuch0
