@@ -348,7 +348,9 @@ static int shim_routes(struct nl *host, const struct df_nic *nic, const char *id
 	shim = make ? ensure_shim(host, &parent, e) : find_shim(host, &parent, e);
 	if (shim < 0 || !has_ipv4(nic))
 		return shim < 0 ? shim : 0;
-	each_record(host, shim, drop_if_gone, NULL);
+	/* Once per attach: shim_attach comes back here for the dynamic addresses. */
+	if (make)
+		each_record(host, shim, drop_if_gone, NULL);
 	r = source_address(host, nic, parent.index, conf, &src, &on_shim, e);
 	if (r == 0 && on_shim)
 		r = shim_address(host, shim, &src, e);
