@@ -437,23 +437,33 @@ static int add_route(struct run *run, const struct route_table *have,
 static int add_routes(struct run *run, const struct df_nic *nic, struct undo *u, struct df_err *e)
 {
 	struct route_table have;
+	/* The kernel's routes of a NIC found in the container are left as they are. */
+	bool kernel = nic->quickack && u->created;
 	int r = 0;
 
-	if (!nic->n_gateways && !nic->n_routes)
+	if (!kernel && !nic->n_gateways && !nic->n_routes)
 		return 0;
 	r = route_dump(&run->cont, &have, e);
 	if (r < 0)
 		return r;
+	if (kernel)
+		r = route_quickack_kernel(&run->cont, &have, u->index, e);
 	for (unsigned int i = 0; i < nic->n_gateways && r == 0; i++) {
-		struct route_entry want = {.gw = nic->gateways[i], .has_gw = true, .oif = u->index};
+		struct route_entry want = {.gw = nic->gateways[i],
+					   .has_gw = true,
+					   .oif = u->index,
+					   .quickack = nic->quickack};
 
 		want.dst.addr.family = nic->gateways[i].family;
 		r = set_default(run, &have, &want, u, e);
 	}
 	for (unsigned int i = 0; i < nic->n_routes && r == 0; i++) {
 		const struct df_route *rt = &nic->routes[i];
-		struct route_entry want = {
-			.dst = rt->dst, .gw = rt->via, .has_gw = rt->has_via, .oif = u->index};
+		struct route_entry want = {.dst = rt->dst,
+					   .gw = rt->via,
+					   .has_gw = rt->has_via,
+					   .oif = u->index,
+					   .quickack = nic->quickack};
 
 		r = add_route(run, &have, &want, u, e);
 	}
@@ -574,6 +584,7 @@ static int start_keeper(struct run *run, struct df_err *e)
 		snprintf(k[n].ifname, sizeof(k[n].ifname), "%s", u->name);
 		k[n].index = u->index;
 		k[n].use_router = u->gw4_dynamic;
+		k[n].quickack = u->eff.quickack;
 		k[n].client = u->lease.client;
 		k[n].lease = u->lease.dhcp;
 		n++;

@@ -55,6 +55,8 @@ static int conf_set(void *data, const char *key, char *value, int line, struct d
 		return parse_dad(value, &c->defaults.dad, e);
 	if (!strcmp(key, "host-route"))
 		return parse_bool(value, &c->defaults.host_route, e);
+	if (!strcmp(key, "quickack"))
+		return parse_bool(value, &c->defaults.quickack, e);
 	if (!strcmp(key, "shim-keep"))
 		return parse_bool(value, &c->shim_keep, e);
 	if (!strncmp(key, shim_prefix, sizeof(shim_prefix) - 1))
@@ -131,15 +133,22 @@ int kv_load(const char *path, bool optional, kv_setter set, void *data, struct d
 	return kv_parse(text, path, set, data, e);
 }
 
-int conf_parse(const char *text, const char *what, struct df_conf *c, struct df_err *e)
+/* What a missing file or key means. */
+static void conf_init(struct df_conf *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->defaults.quickack = true;
+}
+
+int conf_parse(const char *text, const char *what, struct df_conf *c, struct df_err *e)
+{
+	conf_init(c);
 	return kv_parse(text, what, conf_set, c, e);
 }
 
 int conf_load(const char *path, struct df_conf *c, struct df_err *e)
 {
-	memset(c, 0, sizeof(*c));
+	conf_init(c);
 	if (!path)
 		path = getenv("DOCKERFLY_CONF");
 	if (!path || !*path)

@@ -14,6 +14,7 @@
  * Lines "key = value"; '#' starts a comment. Keys:
  *   dad = off | quick | strict        default conflict detection for every container
  *   host-route = on | off             default for reaching containers from the host
+ *   quickack = on | off               default for ACKing at once on containers' routes
  *   shim-keep = on | off              keep a parent's host shim when its last user goes
  *   shim-address.PARENT = ADDR        the host's IPv4 address on PARENT's LAN, used by the
  *                                     shim when PARENT itself has no address in the subnet

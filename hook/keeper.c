@@ -60,10 +60,22 @@ static void new_xid(struct dhcp_client *c)
 		c->xid = (uint32_t)df_now_ms() * 2654435761u;
 }
 
+/* The new address's subnet route, made by the kernel, ACKs at once as the hook's did. */
+static int quickack_subnet(struct nl *nl, int index, struct df_err *e)
+{
+	struct route_table t;
+	int r = route_dump(nl, &t, e);
+
+	if (r == 0)
+		r = route_quickack_kernel(nl, &t, index, e);
+	route_table_free(&t);
+	return r;
+}
+
 /* After a NAK: a new lease from scratch, its address, and its router as default route. */
 static void rediscover(struct kept *k, struct nl *nl)
 {
-	struct route_entry rt = {.oif = k->n.index, .has_gw = true};
+	struct route_entry rt = {.oif = k->n.index, .has_gw = true, .quickack = k->n.quickack};
 	struct df_err e;
 	int r;
 
@@ -71,6 +83,8 @@ static void rediscover(struct kept *k, struct nl *nl)
 	r = dhcpc_acquire(k->fd, &k->n.client, REDISCOVER_MS, &k->n.lease, &e);
 	if (r == 0)
 		r = addr_add_lease(nl, k->n.index, &k->n.lease.addr, k->n.lease.lease, true, &e);
+	if (r == 0 && k->n.quickack)
+		r = quickack_subnet(nl, k->n.index, &e);
 	if (r == 0 && k->n.use_router && k->n.lease.has_router) {
 		rt.dst.addr.family = AF_INET;
 		rt.gw = k->n.lease.router;

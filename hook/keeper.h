@@ -26,6 +26,7 @@ struct keeper_nic {
 	char ifname[IFNAMSIZ];
 	int index;
 	bool use_router; /* the lease's router is the container's IPv4 default route */
+	bool quickack;	 /* routes made for a new lease ACK at once */
 	struct dhcp_client client;
 	struct dhcp_lease lease;
 };

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <linux/rtnetlink.h>
 
+#include "log.h"
 #include "route.h"
 #include "util.h"
 
@@ -36,6 +37,9 @@ static int route_attr(const struct nlattr *attr, void *data)
 		break;
 	case RTA_GATEWAY:
 		attr_addr(attr, family, &p->rt->gw, &p->rt->has_gw);
+		break;
+	case RTA_PREFSRC:
+		attr_addr(attr, family, &p->rt->src, &p->rt->has_src);
 		break;
 	case RTA_OIF:
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
@@ -148,6 +152,12 @@ static struct nlmsghdr *route_request(struct nl *nl, char *buf, uint16_t type, u
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)rt->oif);
 	if (rt->priority)
 		mnl_attr_put_u32(nlh, RTA_PRIORITY, rt->priority);
+	if (rt->quickack) {
+		struct nlattr *metrics = mnl_attr_nest_start(nlh, RTA_METRICS);
+
+		mnl_attr_put_u32(nlh, RTAX_QUICKACK, 1);
+		mnl_attr_nest_end(nlh, metrics);
+	}
 	return nlh;
 }
 
@@ -161,6 +171,40 @@ int route_add(struct nl *nl, const struct route_entry *rt, bool replace, struct 
 	if (r < 0)
 		return nl_fail(nl, e, -r, "%s route %s", replace ? "replace" : "add",
 			       route_str(rt, text, sizeof(text)));
+	return 0;
+}
+
+/* Is @rt the only route of @t to its destination at its priority? */
+static bool alone(const struct route_table *t, const struct route_entry *rt)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (&t->v[i] != rt && prefix_equal(&t->v[i].dst, &rt->dst) &&
+		    t->v[i].priority == rt->priority)
+			return false;
+	}
+	return true;
+}
+
+int route_quickack_kernel(struct nl *nl, const struct route_table *t, int oif, struct df_err *e)
+{
+	char text[128];
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct route_entry rt = t->v[i];
+		int r;
+
+		if (rt.oif != oif || rt.protocol != RTPROT_KERNEL || !rt.dst.len)
+			continue;
+		if (!alone(t, &t->v[i])) {
+			log_debug("route %s left with delayed ACKs: another route to it exists",
+				  route_str(&rt, text, sizeof(text)));
+			continue;
+		}
+		rt.quickack = true;
+		r = route_add(nl, &rt, true, e);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 

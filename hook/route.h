@@ -21,6 +21,7 @@ struct route_entry {
 	uint32_t priority;
 	uint8_t protocol;
 	uint8_t scope;
+	bool quickack; /* TCP over it ACKs at once (RTAX_QUICKACK); not read back by a dump */
 };
 
 struct route_table {
@@ -42,6 +43,13 @@ bool route_same(const struct route_entry *a, const struct route_entry *b);
  */
 int route_add(struct nl *nl, const struct route_entry *rt, bool replace, struct df_err *e);
 int route_del(struct nl *nl, const struct route_entry *rt, struct df_err *e);
+
+/*
+ * Set quickack on the routes the kernel made for the addresses of device @oif (its subnets,
+ * fe80::/64), as listed in @t. A route whose destination has another route of the same
+ * priority is left as it is: a replace could hit the other one.
+ */
+int route_quickack_kernel(struct nl *nl, const struct route_table *t, int oif, struct df_err *e);
 
 /* "10.0.0.0/8 via 198.18.0.254", "default via 198.18.0.1", for messages. */
 const char *route_str(const struct route_entry *rt, char *buf, size_t size);

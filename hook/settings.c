@@ -178,6 +178,12 @@ static int set_host_route(struct df_settings *s, struct df_nic *nic, const char 
 	return parse_bool(v, &nic->host_route, e);
 }
 
+static int set_quickack(struct df_settings *s, struct df_nic *nic, const char *v, struct df_err *e)
+{
+	(void)s;
+	return parse_bool(v, &nic->quickack, e);
+}
+
 static int set_mtu(struct df_settings *s, struct df_nic *nic, const char *v, struct df_err *e)
 {
 	(void)s;
@@ -213,6 +219,7 @@ static const struct {
 	{"dad", set_dad, true},
 	{"host-route", set_host_route, true},
 	{"dhcp-timeout", set_dhcp_timeout, true},
+	{"quickack", set_quickack, true},
 	{"debug", set_debug, false},
 };
 
@@ -222,9 +229,11 @@ void settings_init(struct df_settings *s, const struct df_defaults *defaults)
 	for (int i = 0; i < DF_MAX_NICS; i++) {
 		s->nic[i].mode = MACVLAN_MODE_BRIDGE;
 		s->nic[i].dhcp_timeout_ms = DF_DHCP_TIMEOUT_MS;
+		s->nic[i].quickack = true;
 		if (defaults) {
 			s->nic[i].dad = defaults->dad;
 			s->nic[i].host_route = defaults->host_route;
+			s->nic[i].quickack = defaults->quickack;
 		}
 	}
 }

@@ -47,6 +47,7 @@ struct df_nic {
 	uint32_t mode;	  /* MACVLAN_MODE_* */
 	enum df_dad dad;
 	bool host_route; /* reach the container from the host through a shim */
+	bool quickack;	 /* its routes ACK at once instead of delaying ACKs */
 	enum df_addr_mode addr_mode;
 	char pool[DF_POOL_NAME_MAX + 1];
 	unsigned int dhcp_timeout_ms;
@@ -65,6 +66,7 @@ enum df_source {
 struct df_defaults {
 	enum df_dad dad;
 	bool host_route;
+	bool quickack;
 };
 
 struct df_settings {
@@ -74,7 +76,7 @@ struct df_settings {
 	char hostname[256]; /* config.json "hostname", for mac=stable */
 };
 
-/* Start from nothing but @defaults (NULL: dad quick, host-route off). */
+/* Start from nothing but @defaults (NULL: dad quick, host-route off, quickack on). */
 void settings_init(struct df_settings *s, const struct df_defaults *defaults);
 const char *settings_source_name(enum df_source source);
 

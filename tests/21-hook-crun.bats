@@ -43,6 +43,14 @@ teardown() {
 	case_extra_routes
 }
 
+@test "crun: every route of the NIC ACKs at once (quickack)" {
+	case_quickack
+}
+
+@test "crun: quickack=off, and a route shared with another NIC, keep delayed ACKs" {
+	case_quickack_off
+}
+
 @test "crun: two NICs on two parents" {
 	case_two_nics
 }

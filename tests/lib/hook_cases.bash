@@ -150,6 +150,41 @@ case_extra_routes() {
 	assert_eq "extra route dev" lan0 "$(jq -r '.[0].dev' <<<"$output")"
 }
 
+# quick_acks CTR DEV: "DST QUICKACK" for each main-table route of DEV, both families, sorted.
+quick_acks() {
+	{
+		ctr_ns "$1" ip -j -4 route show dev "$2"
+		ctr_ns "$1" ip -j -6 route show dev "$2"
+	} | jq -r '.[] | "\(.dst) \([.metrics[]?.quickack // empty][0] // 0)"' | sort
+}
+
+# Every route the hook gives the NIC (default, extra, and the kernel's subnet routes) ACKs at
+# once: no delayed ACK holding up a client whose next write waits on it (Nagle).
+case_quickack() {
+	local extra="198.19.$DFT_FILE_NET.0/24" want
+	std_annotations
+	lan_ctr quickack "${STD_ANN[@]}" "dockerfly.routes=$extra via $LAB_GW4"
+	wait_v6 "$CTR"
+	want=$(printf '%s 1\n' default default "$extra" "$LAB_NET4.0/24" "$LAB_NET6:/64" \
+		fe80::/64 | sort)
+	assert_eq "routes and their quickack" "$want" "$(quick_acks "$CTR" lan0)"
+}
+
+# quickack=off: the kernel's delayed ACKs, on every route. Two NICs on one LAN: the second's
+# subnet route shares its destination with the first's, which a replace could hit; it is left.
+case_quickack_off() {
+	local want
+	std_annotations
+	lan_ctr noquick "${STD_ANN[@]}" dockerfly.quickack=off \
+		"dockerfly.nic1.parent=$LAB_PARENT" "dockerfly.nic1.ip=$LAB_NET4.11/24"
+	wait_v6 "$CTR"
+	want=$(printf '%s 0\n' default default "$LAB_NET4.0/24" "$LAB_NET6:/64" fe80::/64 | sort)
+	assert_eq "lan0 with quickack=off" "$want" "$(quick_acks "$CTR" lan0)"
+	want=$(printf '%s\n' "$LAB_NET4.0/24 0" "fe80::/64 0")
+	assert_eq "lan1: routes shared with lan0" "$want" "$(quick_acks "$CTR" lan1)"
+	ctr_exec "$CTR" ping -c 1 -W 2 "$LAB_GW4"
+}
+
 case_two_nics() {
 	std_annotations
 	lan_ctr nics "${STD_ANN[@]}" \

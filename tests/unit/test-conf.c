@@ -21,6 +21,7 @@ static void test_empty(void **state)
 	assert_ok(parse("", &c, &e), &e);
 	assert_int_equal(c.defaults.dad, DF_DAD_QUICK);
 	assert_false(c.defaults.host_route);
+	assert_true(c.defaults.quickack);
 	assert_false(c.shim_keep);
 	assert_int_equal(c.n_shims, 0);
 	assert_ok(parse("\n# only a comment\n\t \n", &c, &e), &e);
@@ -37,6 +38,7 @@ static void test_every_key(void **state)
 	assert_ok(parse("# dockerfly host settings\n"
 			"dad = strict\n"
 			"\thost-route=on   # reach containers from here\n"
+			"quickack = off\n"
 			"shim-keep = yes\r\n"
 			"shim-address.fly0 = 198.18.0.2\n"
 			"shim-address.fly1 =198.18.1.2",
@@ -44,6 +46,7 @@ static void test_every_key(void **state)
 		  &e);
 	assert_int_equal(c.defaults.dad, DF_DAD_STRICT);
 	assert_true(c.defaults.host_route);
+	assert_false(c.defaults.quickack);
 	assert_true(c.shim_keep);
 	assert_int_equal(c.n_shims, 2);
 	assert_string_equal(c.shims[0].parent, "fly0");
@@ -70,6 +73,7 @@ static void test_refused(void **state)
 	assert_refused_msg(parse("host-route = 2", &c, &e), &e,
 			   "conf:1: bad switch '2' (on or off)");
 	assert_refused(parse("shim-keep =", &c, &e), &e, "conf:1: bad switch ''");
+	assert_refused(parse("quickack = fast", &c, &e), &e, "conf:1: bad switch 'fast'");
 	assert_refused(parse("DAD = off", &c, &e), &e, "conf:1: unknown key 'DAD'");
 	assert_refused(parse("= off", &c, &e), &e, "conf:1: unknown key ''");
 	assert_refused(parse("dad = off strict", &c, &e), &e, "bad conflict detection mode");

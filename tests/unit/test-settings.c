@@ -68,6 +68,7 @@ static void test_init_defaults(void **state)
 		assert_int_equal(s.nic[n].mode, MACVLAN_MODE_BRIDGE);
 		assert_int_equal(s.nic[n].dad, DF_DAD_QUICK);
 		assert_false(s.nic[n].host_route);
+		assert_true(s.nic[n].quickack);
 		assert_int_equal(s.nic[n].mtu, 0);
 	}
 	assert_int_equal(s.source, DF_SOURCE_NONE);
@@ -77,6 +78,7 @@ static void test_init_defaults(void **state)
 	for (int n = 0; n < DF_MAX_NICS; n++) {
 		assert_int_equal(s.nic[n].dad, DF_DAD_STRICT);
 		assert_true(s.nic[n].host_route);
+		assert_false(s.nic[n].quickack);
 	}
 }
 
@@ -114,6 +116,7 @@ static void test_every_key(void **state)
 	assert_ok(ann(&s, "dockerfly.mode", "bridge", &e), &e);
 	assert_ok(ann(&s, "dockerfly.dad", "strict", &e), &e);
 	assert_ok(ann(&s, "dockerfly.host-route", "on", &e), &e);
+	assert_ok(ann(&s, "dockerfly.quickack", "off", &e), &e);
 	assert_ok(ann(&s, "dockerfly.debug", "1", &e), &e);
 
 	assert_true(nic->used);
@@ -141,6 +144,7 @@ static void test_every_key(void **state)
 	assert_int_equal(nic->mode, MACVLAN_MODE_BRIDGE);
 	assert_int_equal(nic->dad, DF_DAD_STRICT);
 	assert_true(nic->host_route);
+	assert_false(nic->quickack);
 	assert_true(s.debug);
 
 	assert_int_equal(settings_finish(&s, &e), 1);
@@ -318,6 +322,8 @@ static void test_bad_values_name_key(void **state)
 		       "dockerfly.dad: bad conflict detection mode 'yes'");
 	assert_refused(ann1("dockerfly.host-route", "2", &e), &e,
 		       "dockerfly.host-route: bad switch '2'");
+	assert_refused(ann1("dockerfly.quickack", "fast", &e), &e,
+		       "dockerfly.quickack: bad switch 'fast'");
 	assert_refused(ann1("dockerfly.debug", "", &e), &e, "dockerfly.debug: bad switch ''");
 	assert_refused(ann1("dockerfly.ifname", "a-name-too-long-x", &e), &e,
 		       "dockerfly.ifname: bad interface name");
@@ -462,6 +468,7 @@ static void test_env_keys(void **state)
 	assert_ok(env(&s, "DOCKERFLY_PARENT=fly0", &e), &e);
 	assert_ok(env(&s, "DOCKERFLY_IP=198.18.0.10/24", &e), &e);
 	assert_ok(env(&s, "DOCKERFLY_HOST_ROUTE=yes", &e), &e);
+	assert_ok(env(&s, "DOCKERFLY_NIC1_QUICKACK=off", &e), &e);
 	assert_ok(env(&s, "DOCKERFLY_DEBUG=true", &e), &e);
 	assert_ok(env(&s, "DOCKERFLY_NIC3_IFNAME=eth3", &e), &e);
 	assert_ok(env(&s, "DOCKERFLY_NIC3_PARENT=fly3", &e), &e);
@@ -472,6 +479,8 @@ static void test_env_keys(void **state)
 	assert_string_equal(s.nic[0].parent, "fly0");
 	assert_int_equal(s.nic[0].n_addrs, 1);
 	assert_true(s.nic[0].host_route);
+	assert_true(s.nic[0].quickack);
+	assert_false(s.nic[1].quickack);
 	assert_true(s.debug);
 	assert_string_equal(s.nic[3].ifname, "eth3");
 	assert_string_equal(s.nic[3].parent, "fly3");
