@@ -12,8 +12,8 @@
 #include "sysctl.h"
 #include "util.h"
 
-/* DAD with one probe and a 50 ms wait: a LAN host that holds the address answers in ~1 ms. */
-#define QUICK_RETRANS_MS "50"
+/* DAD with one probe and a 30 ms wait, the IPv4 check's: a holder on a LAN answers in ~1 ms. */
+#define QUICK_RETRANS_MS "30"
 
 /* Save the current value of @key into @saved, then write @value. */
 static int swap(const char *dir, const char *ifname, const char *key, const char *value,
@@ -111,7 +111,7 @@ static int dad_state(struct nl *nl, int index, const struct df_prefix *addrs, un
 int ipv6_wait_dad(struct nl *nl, int index, const struct df_prefix *addrs, unsigned int n,
 		  enum df_dad mode, struct df_err *e)
 {
-	/* Quick: 50 ms of DAD; strict: up to 1 s of delay and 1 s per probe by default. */
+	/* Quick: 30 ms of DAD; strict: up to 1 s of delay and 1 s per probe by default. */
 	long limit = mode == DF_DAD_STRICT ? 5000 : 1000, start = df_now_ms();
 	struct timespec tick = {0, 5 * 1000 * 1000};
 	int r;

@@ -43,10 +43,13 @@ static void make_schedule(enum df_dad mode, struct schedule *s)
 		s->end = s->send[PROBES - 1] + 2000;
 		return;
 	}
-	/* Hosts on a LAN answer ARP within a millisecond or two; three tries cover a loss. */
+	/*
+	 * Hosts on a LAN answer ARP within a millisecond or two, a busy one within a few: every
+	 * probe has 10 ms or more for its answer, the first 30 ms, and three tries cover a loss.
+	 */
 	for (int i = 0; i < PROBES; i++)
-		s->send[i] = 15L * i;
-	s->end = 60;
+		s->send[i] = 10L * i;
+	s->end = 30;
 }
 
 int arp_open(struct arp_port *p, int ifindex, const unsigned char mac[6], struct df_err *e)

@@ -22,7 +22,7 @@ void arp_close(struct arp_port *p);
 
 /*
  * Probe for each of the @n IPv4 addresses @addrs, with the timing of @mode (quick: three
- * probes in 30 ms, done at 60 ms; strict: RFC 5227's PROBE_WAIT, PROBE_NUM, PROBE_MIN/MAX and
+ * probes in 20 ms, done at 30 ms; strict: RFC 5227's PROBE_WAIT, PROBE_NUM, PROBE_MIN/MAX and
  * ANNOUNCE_WAIT). Any other host that answers for one of them, or probes for it at the same
  * time, is a conflict: -EADDRINUSE with a message naming the address and the holder's MAC.
  */
