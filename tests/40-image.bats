@@ -316,6 +316,42 @@ host_key_fingerprints() {
 	assert_eq "host keys after restart" "$fa" "$(host_key_fingerprints "$a")"
 }
 
+# kex_of ADDR [ssh options...]: the key exchange a login to ADDR agrees on; fails with no login.
+kex_of() {
+	local out
+	out=$(ssh_key "$1" "$BATS_FILE_TMPDIR/id" "${@:2}" -v true 2>&1) || {
+		printf '%s\n' "$out" >&2
+		return 1
+	}
+	sed -n 's/^debug1: kex: algorithm: \([^[:space:]]*\).*/\1/p' <<<"$out"
+}
+
+@test "key exchange: classical curve25519 by default, post-quantum sntrup761 with SSH_PQ_KEX=on" {
+	local c pq sntrup=sntrup761x25519-sha512@openssh.com
+	c=$(cname kex)
+	pq=$(cname pqkex)
+	boot "$c" -e SSH_AUTHORIZED_KEYS="$(cat "$BATS_FILE_TMPDIR/id.pub")"
+	boot "$pq" -e SSH_AUTHORIZED_KEYS="$(cat "$BATS_FILE_TMPDIR/id.pub")" -e SSH_PQ_KEX=on
+
+	run kex_of "$(addr_of "$c")"
+	assert_eq "default" curve25519-sha256 "$output"
+	# A client that asks for sntrup761 only finds no common algorithm.
+	run kex_of "$(addr_of "$c")" -o KexAlgorithms="$sntrup"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no matching key exchange method found"* ]] || flunk "$output"
+
+	run kex_of "$(addr_of "$pq")"
+	assert_eq "SSH_PQ_KEX=on" sntrup761x25519-sha512 "${output%@openssh.com}"
+	# The classical exchange stays on offer for clients without sntrup761.
+	run kex_of "$(addr_of "$pq")" -o KexAlgorithms=curve25519-sha256
+	assert_eq "SSH_PQ_KEX=on, classical client" curve25519-sha256 "$output"
+
+	# Anything but on or off refuses the start in one line.
+	run docker run --rm --label "$KEY_LABEL=$TAG" --network none -e SSH_PQ_KEX=yes "$IMAGE"
+	[ "$status" -eq 1 ]
+	assert_eq "error" "dockerfly-init: SSH_PQ_KEX: want on or off, got 'yes'" "$output"
+}
+
 @test "docker stop: sshd ends on the forwarded SIGTERM, no SIGKILL after the grace period" {
 	local c
 	c=$(cname stop)
