@@ -301,7 +301,7 @@ static int add_ipv4(struct run *run, const struct df_nic *nic, struct undo *u,
 		r = add_list(run, nic, u, v4, n, 0, e);
 	if (r == 0)
 		r = arp_announce(&port, a, n, e);
-	arp_close(&port);
+	arp_close_behind(&port);
 	return r;
 }
 

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <linux/if_packet.h>
@@ -83,6 +84,18 @@ void arp_close(struct arp_port *p)
 	if (p->fd >= 0)
 		close(p->fd);
 	p->fd = -1;
+}
+
+void arp_close_behind(struct arp_port *p)
+{
+	if (p->fd >= 0 && fork() == 0) {
+		/* Nothing else of the hook's: no runtime waits on a pipe this child holds. */
+		close_range(0, (unsigned int)p->fd - 1, 0);
+		close_range((unsigned int)p->fd + 1, ~0U, 0);
+		close(p->fd);
+		_exit(0);
+	}
+	arp_close(p);
 }
 
 /* Broadcast an ARP request: a probe (@sender 0.0.0.0) or an announcement (@sender @target). */

@@ -19,6 +19,12 @@ struct arp_port {
 /* Open an ARP packet socket on interface @ifindex, whose own MAC is @mac. */
 int arp_open(struct arp_port *p, int ifindex, const unsigned char mac[6], struct df_err *e);
 void arp_close(struct arp_port *p);
+/*
+ * The same, with the last reference closed by a child of its own: the kernel's release of a
+ * packet socket waits for an RCU grace period (~10 ms here), which the caller then does not.
+ * The child holds nothing else and ends on its own; whoever inherits it reaps it.
+ */
+void arp_close_behind(struct arp_port *p);
 
 /*
  * Probe for each of the @n IPv4 addresses @addrs, with the timing of @mode (quick: three

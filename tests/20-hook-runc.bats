@@ -23,7 +23,7 @@ teardown() {
 	case_tcp_v4
 }
 
-@test "runc: ping both ways, IPv4" {
+@test "runc: ping both ways, IPv4; no process of the hook's left behind" {
 	case_ping_v4
 }
 

@@ -90,10 +90,16 @@ case_tcp_v4() {
 	assert_eq "container -> peer" from-peer "$output"
 }
 
+no_hook_left() {
+	! pgrep -x dockerfly-hook >/dev/null
+}
+
 case_ping_v4() {
 	std_ctr ping4
 	ctr_exec "$CTR" ping -c 1 -W 2 "$LAB_GW4"
 	in_peer LAB ping -c 1 -W 2 "$LAB_NET4.10"
+	# The child that closes the probes' packet socket after the hook returned is gone too.
+	wait_until 50 no_hook_left
 }
 
 case_ipv6() {
