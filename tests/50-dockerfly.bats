@@ -262,6 +262,43 @@ containers_named() {
 	assert_eq "ssh status" 0 "$status"
 }
 
+# sshd_kex NAME: the KexAlgorithms the machine's sshd was started with ("-" for the image's
+# own); fails while no sshd runs.
+sshd_kex() {
+	local out
+	out=$(docker exec "$1" pgrep -a -x sshd) || return 1
+	sed -n 's/.*-o KexAlgorithms=\([^ ]*\).*/\1/p;t;s/.*/-/p' <<<"$out"
+}
+
+@test "docker: --pq-kex, or SSH_PQ_KEX=on in the defaults, gives the machine's sshd sntrup761x25519" {
+	local plain pq byfile name f="$BATS_TEST_TMPDIR/defaults"
+	local want=^sntrup761x25519-sha512@openssh.com
+	plain=$(m kex) pq=$(m pqkex) byfile=$(m pqfile)
+	"$DF" run "$plain" --ip "$LAB_NET4.30"
+	"$DF" run "$pq" --ip "$LAB_NET4.31" --pq-kex
+	{ cat "$DOCKERFLY_DEFAULTS"; echo SSH_PQ_KEX=on; } >"$f"
+	DOCKERFLY_DEFAULTS="$f" "$DF" run "$byfile" --ip "$LAB_NET4.42"
+
+	run docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$plain"
+	[[ "$output" != *SSH_PQ_KEX* ]] || flunk "SSH_PQ_KEX set without --pq-kex: $output"
+	wait_until 50 sshd_kex "$plain"
+	assert_eq "sshd of a plain machine" - "$(sshd_kex "$plain")"
+	for name in "$pq" "$byfile"; do
+		wait_until 50 sshd_kex "$name"
+		run docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$name"
+		assert_contains "env of $name" "$output" SSH_PQ_KEX=on
+		assert_eq "sshd of $name" "$want" "$(sshd_kex "$name")"
+	done
+	run peer_ssh "$pq" true
+	assert_eq "ssh status" 0 "$status"
+
+	# Anything else in the defaults file is refused before anything starts.
+	{ cat "$DOCKERFLY_DEFAULTS"; echo SSH_PQ_KEX=yes; } >"$f"
+	run --separate-stderr env DOCKERFLY_DEFAULTS="$f" "$DF" run "$(m pqbad)" --ip "$LAB_NET4.50"
+	one_error "SSH_PQ_KEX \"yes\" in the defaults file: want on or off"
+	assert_eq "containers" "" "$(docker ps -aq --filter "name=^$(m pqbad)\$")"
+}
+
 @test "docker: with options after --, or another docker context, run is docker run's way" {
 	local name pid
 	name=$(m dr)
